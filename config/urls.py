@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from organizations.views import HomeView
+
+admin.site.site_header = "kiemdiem — Quản trị"
+admin.site.site_title = "kiemdiem"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("to-chuc/", include("organizations.urls")),
+    path("dang-vien/", include("members.urls")),
+    path("quan-tri/", admin.site.urls),
+]

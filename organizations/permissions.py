@@ -1,0 +1,40 @@
+"""Access scoped to the tree: a role held on a node covers its subtree (STYLE.md "Permissions")."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from organizations.models import Organization, Role, RoleAssignment
+
+
+def active_assignments(user) -> QuerySet[RoleAssignment]:
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user, organization__dissolved_on__isnull=True)
+        .select_related("organization")
+        .order_by("organization__path", "role")
+    )
+
+
+def user_roles(user) -> set[str]:
+    return {assignment.role for assignment in active_assignments(user)}
+
+
+def visible_organizations(user, *, roles: set[str] | None = None) -> QuerySet[Organization]:
+    """Every node the user may see: the subtrees of the nodes he holds a role on.
+
+    A superuser sees the whole hierarchy. `roles` narrows to the subtrees of those roles.
+    """
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return Organization.objects.all()
+    assignments = active_assignments(user)
+    if roles is not None:
+        assignments = assignments.filter(role__in=roles)
+    return Organization.objects.subtree_of_any([a.organization for a in assignments])
+
+
+def has_role(user, role: Role | str) -> bool:
+    return active_assignments(user).filter(role=role).exists()

@@ -1,0 +1,182 @@
+"""QĐ 132-QĐ/TW (08/3/2018) and Hướng dẫn 21-HD/BTCTW (18/10/2019): the 2019–2022 rules.
+
+Sources are cited per rule; DOMAIN.md §4–5 summarizes them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from members.models import StatusPeriod
+from reviews.models import Level, NotRatedReason, RuleSetCode
+from reviews.rules.base import (
+    CollectiveFacts,
+    Eligibility,
+    Limit,
+    MemberFacts,
+    OrganizationFacts,
+)
+
+SOURCE = "HD 21-HD/BTCTW"
+#: "Nghỉ ốm từ 3 tháng trở lên" counted as days over the cycle's year (interpretation).
+LONG_SICK_LEAVE_DAYS = 90
+
+
+def six_months_before(day: datetime.date) -> datetime.date:
+    """The same day six calendar months earlier (clamped to the month's last day)."""
+    month = day.month - 6
+    year = day.year
+    if month <= 0:
+        month += 12
+        year -= 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class HD21RuleSet:
+    code = RuleSetCode.HD21_2019
+
+    def member_eligibility(
+        self, facts: MemberFacts, *, year: int, reference_date: datetime.date
+    ) -> Eligibility:
+        """Who is reviewed and rated, and the forced or capped level (HD 21, mục 1.1–1.4)."""
+        for period in facts.status_periods:
+            if period.kind == StatusPeriod.Kind.EXEMPT and period.covers(reference_date):
+                return Eligibility(not_rated_reason=NotRatedReason.EXEMPT)
+            if period.kind == StatusPeriod.Kind.SUSPENDED and period.covers(reference_date):
+                return Eligibility(not_rated_reason=NotRatedReason.SUSPENDED)
+        if facts.admitted_on > six_months_before(reference_date):
+            return Eligibility(not_rated_reason=NotRatedReason.NEW_MEMBER)
+
+        limits: list[Limit] = []
+        if facts.disciplines_in_year:
+            limits.append(
+                Limit(
+                    code="disciplined_in_year",
+                    message=_("Bị thi hành kỷ luật trong năm: xếp loại \"Không hoàn thành nhiệm vụ\"."),
+                    source=SOURCE,
+                    forced_level=Level.NOT_COMPLETED,
+                )
+            )
+        if facts.civil_service_level == Level.NOT_COMPLETED:
+            limits.append(
+                Limit(
+                    code="civil_service_not_completed",
+                    message=_(
+                        "Được xếp loại CCVC \"Không hoàn thành nhiệm vụ\": xếp loại đảng viên "
+                        "\"Không hoàn thành nhiệm vụ\"."
+                    ),
+                    source=SOURCE,
+                    forced_level=Level.NOT_COMPLETED,
+                )
+            )
+        if facts.targets_under_half:
+            limits.append(
+                Limit(
+                    code="targets_under_half",
+                    message=_("Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ được giao."),
+                    source=SOURCE,
+                    forced_level=Level.NOT_COMPLETED,
+                )
+            )
+        if facts.degradation_concluded:
+            limits.append(
+                Limit(
+                    code="degradation_concluded",
+                    message=_("Cấp có thẩm quyền kết luận có biểu hiện suy thoái."),
+                    source=SOURCE,
+                    forced_level=Level.NOT_COMPLETED,
+                )
+            )
+        year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        sick_days = sum(
+            period.overlap_days(year_start, year_end)
+            for period in facts.status_periods
+            if period.kind == StatusPeriod.Kind.SICK_LEAVE
+        )
+        if sick_days >= LONG_SICK_LEAVE_DAYS:
+            limits.append(
+                Limit(
+                    code="long_sick_leave",
+                    message=_(
+                        "Nghỉ ốm %(days)s ngày trong năm (từ 3 tháng trở lên): "
+                        "cao nhất \"Hoàn thành nhiệm vụ\"."
+                    )
+                    % {"days": sick_days},
+                    source=SOURCE,
+                    max_level=Level.COMPLETED,
+                )
+            )
+        if facts.is_civil_servant and facts.civil_service_level != Level.EXCELLENT:
+            limits.append(
+                Limit(
+                    code="civil_service_not_excellent",
+                    message=_(
+                        "Là CCVC nhưng chưa được xếp loại CCVC \"Hoàn thành xuất sắc nhiệm vụ\": "
+                        "cao nhất \"Hoàn thành tốt nhiệm vụ\"."
+                    ),
+                    source=SOURCE,
+                    max_level=Level.GOOD,
+                )
+            )
+        return Eligibility(limits=tuple(limits))
+
+    def organization_eligibility(
+        self, facts: OrganizationFacts, *, reference_date: datetime.date
+    ) -> Eligibility:
+        """An organization formed less than 6 months ago is reviewed but not rated (HD 21)."""
+        if facts.founded_on and facts.founded_on > six_months_before(reference_date):
+            return Eligibility(not_rated_reason=NotRatedReason.NEWLY_FORMED)
+        return Eligibility()
+
+    def collective_eligibility(
+        self, facts: CollectiveFacts, *, reference_date: datetime.date
+    ) -> Eligibility:
+        """KHTNV triggers for leadership collectives (HD 21, mục 3)."""
+        if facts.formed_on and facts.formed_on > six_months_before(reference_date):
+            return Eligibility(not_rated_reason=NotRatedReason.NEWLY_FORMED)
+        triggers = [
+            (
+                facts.collective_disciplined,
+                "collective_disciplined",
+                _("Tập thể bị thi hành kỷ luật trong năm."),
+            ),
+            (
+                facts.member_disciplined_warning_or_heavier,
+                "member_disciplined_warning",
+                _("Có thành viên bị kỷ luật từ cảnh cáo trở lên trong năm."),
+            ),
+            (
+                facts.targets_under_half,
+                "unit_targets_under_half",
+                _("Cơ quan, đơn vị được giao lãnh đạo hoàn thành dưới 50% chỉ tiêu, nhiệm vụ."),
+            ),
+            (
+                facts.degradation_concluded,
+                "collective_divided",
+                _("Cấp có thẩm quyền kết luận mất đoàn kết hoặc có thành viên suy thoái."),
+            ),
+        ]
+        limits = tuple(
+            Limit(code=code, message=message, source=SOURCE, forced_level=Level.NOT_COMPLETED)
+            for applies, code, message in triggers
+            if applies
+        )
+        return Eligibility(limits=limits)
+
+    def organization_may_be_excellent(
+        self, *, rated: int, completed_or_better: int, good_or_better: int
+    ) -> bool:
+        """HTXSNV needs 100% of those rated HTNV or better and at least 80% HTTNV or better.
+
+        Denominator: those rated (DOMAIN.md §5, interpretation).
+        """
+        if rated == 0:
+            return False
+        return completed_or_better == rated and good_or_better * 5 >= rated * 4

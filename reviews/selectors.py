@@ -1,0 +1,160 @@
+"""Reads that encode a rule: who decides for whom (DOMAIN.md §6) and the facts the rules read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+
+
+from members.models import (
+    CollectiveMembership,
+    DisciplineRecord,
+    LeadershipCollective,
+    ManagingLevel,
+    Member,
+    StatusPeriod,
+)
+from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind
+from reviews.models import Rating, ReviewCycle, SubjectKind
+from reviews.rules import Eligibility, rule_set_for
+from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts
+
+
+class Hierarchy:
+    """The bloc's tree held in memory for one computation (one query, ~500 rows for a bloc)."""
+
+    def __init__(self, root: Organization):
+        self.root = root
+        self.nodes = list(Organization.objects.subtree_of(root))
+        self.by_path = {node.path: node for node in self.nodes}
+        self.by_id = {node.pk: node for node in self.nodes}
+
+    def parent_of(self, node: Organization) -> Organization | None:
+        return self.by_path.get(node.path[: -node.steplen]) if node.depth > 1 else None
+
+    def grassroots_of(self, node: Organization) -> Organization | None:
+        current: Organization | None = node
+        while current is not None:
+            if current.kind in GRASSROOTS_KINDS:
+                return current
+            current = self.parent_of(current)
+        return None
+
+    def deciding_body(self, *, subject_kind: str, subject) -> Organization:
+        """The organization whose committee decides the subject's level (DOMAIN.md §6)."""
+        if subject_kind == SubjectKind.MEMBER:
+            unit = self.grassroots_of(self.by_id[subject.organization_id])
+            assert unit is not None, "a member's cell always lies under a grassroots unit"
+            return unit
+        if subject_kind == SubjectKind.ORGANIZATION:
+            if subject.kind in GRASSROOTS_KINDS or subject.kind == OrganizationKind.BLOC:
+                return self.root
+            unit = self.grassroots_of(subject)
+            assert unit is not None
+            return unit
+        if subject_kind == SubjectKind.COLLECTIVE:
+            led = self.by_id[subject.organization_id]
+            if subject.managing_level == ManagingLevel.GRASSROOTS:
+                return self.grassroots_of(led) or self.root
+            return self.root
+        if subject_kind == SubjectKind.LEADER:
+            if subject.managing_level == ManagingLevel.GRASSROOTS:
+                return self.grassroots_of(self.by_id[subject.organization_id]) or self.root
+            return self.root
+        raise ValueError(subject_kind)
+
+
+def member_facts(members: Iterable[Member], *, cycle: ReviewCycle,
+                 ratings: dict[int, Rating] | None = None) -> dict[int, MemberFacts]:
+    """MemberFacts per member id; periods and discipline fetched in two queries for all."""
+    members = list(members)
+    ids = [member.pk for member in members]
+    periods: dict[int, list[StatusPeriod]] = defaultdict(list)
+    for period in StatusPeriod.objects.filter(member_id__in=ids):
+        periods[period.member_id].append(period)
+    disciplines: dict[int, list[DisciplineRecord]] = defaultdict(list)
+    for record in DisciplineRecord.objects.filter(member_id__in=ids, counted_year=cycle.year):
+        disciplines[record.member_id].append(record)
+    ratings = ratings or {}
+    facts = {}
+    for member in members:
+        rating = ratings.get(member.pk)
+        facts[member.pk] = MemberFacts(
+            admitted_on=member.admitted_on,
+            is_civil_servant=member.is_civil_servant,
+            status_periods=tuple(periods[member.pk]),
+            disciplines_in_year=tuple(disciplines[member.pk]),
+            civil_service_level=rating.civil_service_level if rating else "",
+            targets_under_half=rating.targets_under_half if rating else False,
+            degradation_concluded=rating.degradation_concluded if rating else False,
+        )
+    return facts
+
+
+def collectives_with_heavy_discipline(collectives: Iterable[LeadershipCollective], *,
+                                      cycle: ReviewCycle) -> set[int]:
+    """Ids of collectives a member of which is disciplined with cảnh cáo or heavier in the year."""
+    ids = [collective.pk for collective in collectives]
+    disciplined = DisciplineRecord.objects.counted_in_year(cycle.year).warning_or_heavier()
+    return set(
+        CollectiveMembership.objects.filter(
+            collective_id__in=ids, member_id__in=disciplined.values("member_id")
+        ).values_list("collective_id", flat=True)
+    )
+
+
+def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibility]:
+    """The rule set's verdict for each rating, in input order, in a fixed number of queries."""
+    rules = rule_set_for(cycle.rule_set)
+    person_ratings = [r for r in ratings if r.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER)]
+    members = {r.member_id: r.member for r in person_ratings}
+    facts_by_member = member_facts(
+        members.values(), cycle=cycle,
+        ratings={r.member_id: r for r in person_ratings if r.subject_kind == SubjectKind.MEMBER},
+    )
+    collective_ratings = [r for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE]
+    heavy = collectives_with_heavy_discipline(
+        [r.collective for r in collective_ratings], cycle=cycle
+    )
+    result: list[Eligibility] = []
+    for rating in ratings:
+        if rating.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER):
+            facts = facts_by_member[rating.member_id]
+            if rating.subject_kind == SubjectKind.LEADER:
+                facts = MemberFacts(
+                    admitted_on=facts.admitted_on,
+                    is_civil_servant=facts.is_civil_servant,
+                    status_periods=facts.status_periods,
+                    disciplines_in_year=facts.disciplines_in_year,
+                    civil_service_level=rating.civil_service_level,
+                    targets_under_half=rating.targets_under_half,
+                    degradation_concluded=rating.degradation_concluded,
+                )
+            result.append(rules.member_eligibility(
+                facts, year=cycle.year, reference_date=cycle.reference_date
+            ))
+        elif rating.subject_kind == SubjectKind.ORGANIZATION:
+            result.append(rules.organization_eligibility(
+                OrganizationFacts(founded_on=rating.organization.founded_on),
+                reference_date=cycle.reference_date,
+            ))
+        else:
+            collective = rating.collective
+            result.append(rules.collective_eligibility(
+                CollectiveFacts(
+                    formed_on=collective.formed_on,
+                    collective_disciplined=rating.collective_disciplined,
+                    member_disciplined_warning_or_heavier=collective.pk in heavy,
+                    targets_under_half=rating.targets_under_half,
+                    degradation_concluded=rating.degradation_concluded,
+                ),
+                reference_date=cycle.reference_date,
+            ))
+    return result
+
+
+def ratings_with_subjects():
+    return Rating.objects.select_related("member", "organization", "collective", "pool")
+
+
