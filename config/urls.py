@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from organizations.views import HomeView
+from reviews.views import HomeView
 
 admin.site.site_header = "kiemdiem — Quản trị"
 admin.site.site_title = "kiemdiem"

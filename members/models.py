@@ -45,7 +45,9 @@ class MemberQuerySet(models.QuerySet):
 
     def on_roll(self, day: datetime.date) -> MemberQuerySet:
         """Members admitted on or before `day` and not gone before it."""
-        return self.filter(admitted_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+        return self.filter(admitted_on__lte=day).filter(
+            Q(left_on__isnull=True) | Q(left_on__gt=day)
+        )
 
     def vietnamese_order(self) -> MemberQuerySet:
         return self.order_by("sort_key", "pk")
@@ -204,7 +206,8 @@ class StatusPeriod(models.Model):
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError(
-                {"ends_on": _("Ngày kết thúc phải sau ngày bắt đầu.")}, code="period_ends_before_start"
+                {"ends_on": _("Ngày kết thúc phải sau ngày bắt đầu.")},
+                code="period_ends_before_start",
             )
 
     def overlap_days(self, start: datetime.date, end: datetime.date) -> int:
@@ -298,7 +301,10 @@ class DisciplineRecord(models.Model):
     """A disciplinary decision against a member (HD 21: counts once, in one year only)."""
 
     member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="discipline_records", verbose_name=_("đảng viên")
+        Member,
+        on_delete=models.CASCADE,
+        related_name="discipline_records",
+        verbose_name=_("đảng viên"),
     )
     form = models.CharField(_("hình thức kỷ luật"), max_length=16, choices=DisciplineForm.choices)
     decision_number = models.CharField(_("số quyết định"), max_length=100)

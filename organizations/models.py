@@ -138,9 +138,7 @@ class Organization(MP_Node):
                 name="organization_dissolved_after_founded",
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(kind__in=list(GRASSROOTS_KINDS)) & ~Q(grassroots_type="")
-                )
+                condition=(Q(kind__in=list(GRASSROOTS_KINDS)) & ~Q(grassroots_type=""))
                 | (~Q(kind__in=list(GRASSROOTS_KINDS)) & Q(grassroots_type="")),
                 name="organization_grassroots_type_only_for_grassroots",
             ),
@@ -157,7 +155,8 @@ class Organization(MP_Node):
             )
         if self.kind not in GRASSROOTS_KINDS and self.grassroots_type:
             errors["grassroots_type"] = ValidationError(
-                _("Chỉ tổ chức cơ sở đảng mới có loại hình cơ sở."), code="grassroots_type_forbidden"
+                _("Chỉ tổ chức cơ sở đảng mới có loại hình cơ sở."),
+                code="grassroots_type_forbidden",
             )
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = ValidationError(

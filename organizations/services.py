@@ -135,7 +135,7 @@ def organization_move(
             code="move_into_own_subtree",
         )
     _check_placement(kind=organization.kind, parent=new_parent)
-    old_parent = organization.get_parent()
+    old_parent = Organization.objects.get_parent(organization)
     if old_parent and old_parent.pk == new_parent.pk:
         return organization
     Organization.objects.move(organization, new_parent, pos="last-child")
@@ -144,17 +144,17 @@ def organization_move(
         organization=organization,
         kind=OrganizationChange.Kind.MOVED,
         changed_by=acting_user,
-        old_values={"parent": old_parent.code if old_parent else None,
-                    "parent_name": old_parent.name if old_parent else None},
+        old_values={
+            "parent": old_parent.code if old_parent else None,
+            "parent_name": old_parent.name if old_parent else None,
+        },
         new_values={"parent": new_parent.code, "parent_name": new_parent.name},
         note=note,
     )
     return organization
 
 
-def role_assign(
-    *, user: AbstractBaseUser, organization: Organization, role: str
-) -> RoleAssignment:
+def role_assign(*, user: AbstractBaseUser, organization: Organization, role: str) -> RoleAssignment:
     """Give `user` a role over `organization`'s subtree (checked against the node's kind)."""
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user, organization=organization, role=Role(role), defaults={"is_active": True}

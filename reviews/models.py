@@ -6,7 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -42,8 +42,8 @@ class RuleSetCode(models.TextChoices):
 
 
 class QuotaBasis(models.TextChoices):
-    GOOD_ONLY = "good_only", _("Số được xếp loại đúng mức \"Hoàn thành tốt nhiệm vụ\"")
-    GOOD_OR_BETTER = "good_or_better", _("Số được xếp loại \"Hoàn thành tốt nhiệm vụ\" trở lên")
+    GOOD_ONLY = "good_only", _('Số được xếp loại đúng mức "Hoàn thành tốt nhiệm vụ"')
+    GOOD_OR_BETTER = "good_or_better", _('Số được xếp loại "Hoàn thành tốt nhiệm vụ" trở lên')
 
 
 class QuotaRounding(models.TextChoices):
@@ -93,14 +93,17 @@ class ReviewCycle(models.Model):
     )
     legal_references = models.TextField(_("căn cứ, văn bản hướng dẫn"), blank=True)
     quota_rate = models.DecimalField(
-        _("tỷ lệ tối đa \"Hoàn thành xuất sắc\""),
+        _('tỷ lệ tối đa "Hoàn thành xuất sắc"'),
         max_digits=4,
         decimal_places=3,
         default=Decimal("0.200"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     quota_basis = models.CharField(
-        _("cơ sở tính tỷ lệ"), max_length=16, choices=QuotaBasis.choices, default=QuotaBasis.GOOD_ONLY
+        _("cơ sở tính tỷ lệ"),
+        max_length=16,
+        choices=QuotaBasis.choices,
+        default=QuotaBasis.GOOD_ONLY,
     )
     quota_rounding = models.CharField(
         _("cách làm tròn"), max_length=8, choices=QuotaRounding.choices, default=QuotaRounding.FLOOR
@@ -111,7 +114,9 @@ class ReviewCycle(models.Model):
         decimal_places=3,
         null=True,
         blank=True,
-        help_text=_("Tỷ lệ tối đa khi cấp có thẩm quyền cho phép vượt (để trống: không có ngoại lệ)."),
+        help_text=_(
+            "Tỷ lệ tối đa khi cấp có thẩm quyền cho phép vượt (để trống: không có ngoại lệ)."
+        ),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     status = models.CharField(
@@ -437,7 +442,11 @@ class Rating(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(override_reason="") & Q(override_at__isnull=True))
-                | (~Q(override_reason="") & ~Q(override_reference="") & Q(override_at__isnull=False)),
+                | (
+                    ~Q(override_reason="")
+                    & ~Q(override_reference="")
+                    & Q(override_at__isnull=False)
+                ),
                 name="rating_override_complete",
             ),
         ]
@@ -497,7 +506,15 @@ class RatingChange(models.Model):
         ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.old_value} → {self.new_value}"
+        return f"{self.field_label}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field's Vietnamese name, for the history screens."""
+        try:
+            return str(Rating._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:  # a field since removed keeps its stored name
+            return self.field
 
 
 class SubmissionState(models.TextChoices):
@@ -529,7 +546,10 @@ class Submission(models.Model):
         verbose_name=_("tổ chức cơ sở đảng"),
     )
     state = models.CharField(
-        _("trạng thái"), max_length=12, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+        _("trạng thái"),
+        max_length=12,
+        choices=SubmissionState.choices,
+        default=SubmissionState.DRAFT,
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     is_late = models.BooleanField(_("nộp trễ hạn"), default=False)

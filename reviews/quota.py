@@ -15,7 +15,9 @@ from django.db.models import Count, Q
 from reviews.models import Level, Pool, QuotaBasis, QuotaRounding, Rating, ReviewCycle
 
 
-def allowed_excellent(*, basis_count: int, rate: Decimal, rounding: str = QuotaRounding.FLOOR) -> int:
+def allowed_excellent(
+    *, basis_count: int, rate: Decimal, rounding: str = QuotaRounding.FLOOR
+) -> int:
     """`floor(rate × basis)` by default; exact decimal arithmetic, no float surprises."""
     product = Decimal(rate) * basis_count
     mode = ROUND_FLOOR if rounding == QuotaRounding.FLOOR else ROUND_HALF_UP
@@ -56,8 +58,9 @@ def basis_count(*, cycle: ReviewCycle, counts: dict[str, int]) -> int:
     return counts.get(Level.GOOD, 0)
 
 
-def quota_status_from_counts(*, cycle: ReviewCycle, counts: dict[str, int], undecided: int = 0,
-                             not_rated: int = 0) -> QuotaStatus:
+def quota_status_from_counts(
+    *, cycle: ReviewCycle, counts: dict[str, int], undecided: int = 0, not_rated: int = 0
+) -> QuotaStatus:
     basis = basis_count(cycle=cycle, counts=counts)
     return QuotaStatus(
         excellent=counts.get(Level.EXCELLENT, 0),
@@ -68,12 +71,15 @@ def quota_status_from_counts(*, cycle: ReviewCycle, counts: dict[str, int], unde
         not_rated=not_rated,
         basis=basis,
         rate=cycle.quota_rate,
-        allowed=allowed_excellent(basis_count=basis, rate=cycle.quota_rate, rounding=cycle.quota_rounding),
+        allowed=allowed_excellent(
+            basis_count=basis, rate=cycle.quota_rate, rounding=cycle.quota_rounding
+        ),
     )
 
 
 _LEVEL_COUNTS = {
-    level: Count("pk", filter=Q(not_rated_reason="", decision_level=level)) for level in Level.values
+    level: Count("pk", filter=Q(not_rated_reason="", decision_level=level))
+    for level in Level.values
 }
 
 
@@ -88,5 +94,3 @@ def pool_quota(pool: Pool) -> QuotaStatus:
     return quota_status_from_counts(
         cycle=pool.cycle, counts=counts, undecided=row["undecided"], not_rated=row["not_rated"]
     )
-
-

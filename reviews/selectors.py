@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-
-
 from members.models import (
     CollectiveMembership,
     DisciplineRecord,
@@ -41,18 +39,20 @@ class Hierarchy:
             current = self.parent_of(current)
         return None
 
+    def _grassroots_or_fail(self, node: Organization) -> Organization:
+        unit = self.grassroots_of(node)
+        if unit is None:
+            raise ValueError(f"{node.code} lies under no grassroots organization")
+        return unit
+
     def deciding_body(self, *, subject_kind: str, subject) -> Organization:
         """The organization whose committee decides the subject's level (DOMAIN.md §6)."""
         if subject_kind == SubjectKind.MEMBER:
-            unit = self.grassroots_of(self.by_id[subject.organization_id])
-            assert unit is not None, "a member's cell always lies under a grassroots unit"
-            return unit
+            return self._grassroots_or_fail(self.by_id[subject.organization_id])
         if subject_kind == SubjectKind.ORGANIZATION:
             if subject.kind in GRASSROOTS_KINDS or subject.kind == OrganizationKind.BLOC:
                 return self.root
-            unit = self.grassroots_of(subject)
-            assert unit is not None
-            return unit
+            return self._grassroots_or_fail(subject)
         if subject_kind == SubjectKind.COLLECTIVE:
             led = self.by_id[subject.organization_id]
             if subject.managing_level == ManagingLevel.GRASSROOTS:
@@ -65,8 +65,9 @@ class Hierarchy:
         raise ValueError(subject_kind)
 
 
-def member_facts(members: Iterable[Member], *, cycle: ReviewCycle,
-                 ratings: dict[int, Rating] | None = None) -> dict[int, MemberFacts]:
+def member_facts(
+    members: Iterable[Member], *, cycle: ReviewCycle, ratings: dict[int, Rating] | None = None
+) -> dict[int, MemberFacts]:
     """MemberFacts per member id; periods and discipline fetched in two queries for all."""
     members = list(members)
     ids = [member.pk for member in members]
@@ -92,8 +93,9 @@ def member_facts(members: Iterable[Member], *, cycle: ReviewCycle,
     return facts
 
 
-def collectives_with_heavy_discipline(collectives: Iterable[LeadershipCollective], *,
-                                      cycle: ReviewCycle) -> set[int]:
+def collectives_with_heavy_discipline(
+    collectives: Iterable[LeadershipCollective], *, cycle: ReviewCycle
+) -> set[int]:
     """Ids of collectives a member of which is disciplined with cảnh cáo or heavier in the year."""
     ids = [collective.pk for collective in collectives]
     disciplined = DisciplineRecord.objects.counted_in_year(cycle.year).warning_or_heavier()
@@ -107,10 +109,13 @@ def collectives_with_heavy_discipline(collectives: Iterable[LeadershipCollective
 def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibility]:
     """The rule set's verdict for each rating, in input order, in a fixed number of queries."""
     rules = rule_set_for(cycle.rule_set)
-    person_ratings = [r for r in ratings if r.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER)]
+    person_ratings = [
+        r for r in ratings if r.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER)
+    ]
     members = {r.member_id: r.member for r in person_ratings}
     facts_by_member = member_facts(
-        members.values(), cycle=cycle,
+        members.values(),
+        cycle=cycle,
         ratings={r.member_id: r for r in person_ratings if r.subject_kind == SubjectKind.MEMBER},
     )
     collective_ratings = [r for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE]
@@ -131,26 +136,32 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
                     targets_under_half=rating.targets_under_half,
                     degradation_concluded=rating.degradation_concluded,
                 )
-            result.append(rules.member_eligibility(
-                facts, year=cycle.year, reference_date=cycle.reference_date
-            ))
+            result.append(
+                rules.member_eligibility(
+                    facts, year=cycle.year, reference_date=cycle.reference_date
+                )
+            )
         elif rating.subject_kind == SubjectKind.ORGANIZATION:
-            result.append(rules.organization_eligibility(
-                OrganizationFacts(founded_on=rating.organization.founded_on),
-                reference_date=cycle.reference_date,
-            ))
+            result.append(
+                rules.organization_eligibility(
+                    OrganizationFacts(founded_on=rating.organization.founded_on),
+                    reference_date=cycle.reference_date,
+                )
+            )
         else:
             collective = rating.collective
-            result.append(rules.collective_eligibility(
-                CollectiveFacts(
-                    formed_on=collective.formed_on,
-                    collective_disciplined=rating.collective_disciplined,
-                    member_disciplined_warning_or_heavier=collective.pk in heavy,
-                    targets_under_half=rating.targets_under_half,
-                    degradation_concluded=rating.degradation_concluded,
-                ),
-                reference_date=cycle.reference_date,
-            ))
+            result.append(
+                rules.collective_eligibility(
+                    CollectiveFacts(
+                        formed_on=collective.formed_on,
+                        collective_disciplined=rating.collective_disciplined,
+                        member_disciplined_warning_or_heavier=collective.pk in heavy,
+                        targets_under_half=rating.targets_under_half,
+                        degradation_concluded=rating.degradation_concluded,
+                    ),
+                    reference_date=cycle.reference_date,
+                )
+            )
     return result
 
 
@@ -158,3 +169,50 @@ def ratings_with_subjects():
     return Rating.objects.select_related("member", "organization", "collective", "pool")
 
 
+def cycle_for_user(user) -> ReviewCycle | None:
+    """The cycle a user works in: the open one of his bloc, else the latest one."""
+    from organizations.permissions import active_assignments
+
+    if getattr(user, "is_superuser", False):
+        roots = list(Organization.objects.filter(depth=1))
+    else:
+        paths = {a.organization.path[: Organization.steplen] for a in active_assignments(user)}
+        roots = list(Organization.objects.filter(path__in=paths))
+    cycles = ReviewCycle.objects.filter(organization__in=roots).select_related("organization")
+    return (
+        cycles.filter(status="open").order_by("-year").first() or cycles.order_by("-year").first()
+    )
+
+
+def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
+    """Submissions by state and member decisions by level under `nodes`, in two queries."""
+    from django.db.models import Count, Q
+
+    from reviews.models import Level, Submission, SubmissionState
+
+    path_filter = Q(pk__in=[])
+    rating_filter = Q(pk__in=[])
+    for node in nodes:
+        path_filter |= Q(organization__path__startswith=node.path)
+        rating_filter |= Q(member__organization__path__startswith=node.path)
+    submissions = Submission.objects.filter(path_filter, cycle=cycle).aggregate(
+        total=Count("pk"),
+        late=Count("pk", filter=Q(is_late=True)),
+        **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values},
+    )
+    ratings = Rating.objects.filter(
+        rating_filter, cycle=cycle, subject_kind=SubjectKind.MEMBER
+    ).aggregate(
+        total=Count("pk"),
+        not_rated=Count("pk", filter=~Q(not_rated_reason="")),
+        undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
+        **{level: Count("pk", filter=Q(decision_level=level)) for level in Level.values},
+    )
+    return {
+        "submissions": submissions,
+        "submission_states": [
+            (state, label, submissions[state]) for state, label in SubmissionState.choices
+        ],
+        "ratings": ratings,
+        "levels": [(level, label, ratings[level]) for level, label in Level.choices],
+    }

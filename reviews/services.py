@@ -64,9 +64,7 @@ def cycle_create(
 ) -> ReviewCycle:
     """Create a bloc's cycle in draft; its quota settings stay with it (DOMAIN.md §3)."""
     if organization.kind not in ROOT_KINDS:
-        raise ValidationError(
-            _("Kỳ đánh giá do Đảng bộ Khối tổ chức."), code="cycle_needs_bloc"
-        )
+        raise ValidationError(_("Kỳ đánh giá do Đảng bộ Khối tổ chức."), code="cycle_needs_bloc")
     cycle = ReviewCycle(
         organization=organization,
         year=year,
@@ -83,13 +81,17 @@ def cycle_create(
 
 @transaction.atomic
 def cycle_change_status(
-    *, cycle: ReviewCycle, status: str, acting_user: AbstractBaseUser | None = None, reason: str = ""
+    *,
+    cycle: ReviewCycle,
+    status: str,
+    acting_user: AbstractBaseUser | None = None,
+    reason: str = "",
 ) -> ReviewCycle:
     """Move a cycle along its transition table (draft → open → closed, closed → open)."""
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
     if status not in CYCLE_TRANSITIONS[cycle.status]:
         raise ValidationError(
-            _("Không thể chuyển kỳ từ \"%(old)s\" sang \"%(new)s\".")
+            _('Không thể chuyển kỳ từ "%(old)s" sang "%(new)s".')
             % {"old": cycle.get_status_display(), "new": CycleStatus(status).label},
             code="cycle_transition_not_allowed",
         )
@@ -212,7 +214,10 @@ def ratings_record(
     if len(ratings) != len(changes):
         raise ValidationError(_("Không tìm thấy kết quả xếp loại."), code="rating_not_found")
     pool_ids = sorted({rating.pool_id for rating in ratings})
-    pools = {pool.pk: pool for pool in Pool.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk")}
+    pools = {
+        pool.pk: pool
+        for pool in Pool.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk")
+    }
     # Re-read under the lock: what was read before it may be stale.
     locked = {
         rating.pk: rating
@@ -266,6 +271,8 @@ def ratings_record(
         touched.append(rating)
 
     for rating, verdict in zip(touched, eligibilities(touched, cycle=cycle), strict=True):
+        # The rules, not the stored reason, are the authority: facts may have changed since.
+        rating.not_rated_reason = verdict.not_rated_reason
         if not verdict.is_rated and any(getattr(rating, f) for f in LEVEL_FIELDS):
             raise ValidationError(
                 _("%(subject)s không xếp loại (%(reason)s).")
@@ -277,9 +284,13 @@ def ratings_record(
                 _("Điều chỉnh ngoài quy định cần cả lý do và số văn bản."),
                 code="override_incomplete",
             )
-        if rating.decision_level and not verdict.allows(rating.decision_level) and not rating.override_reason:
+        if (
+            rating.decision_level
+            and not verdict.allows(rating.decision_level)
+            and not rating.override_reason
+        ):
             raise ValidationError(
-                _("Quyết định \"%(level)s\" cho %(subject)s vượt quá mức quy định cho phép: %(why)s")
+                _('Quyết định "%(level)s" cho %(subject)s vượt quá mức quy định cho phép: %(why)s')
                 % {
                     "level": rating.get_decision_level_display(),
                     "subject": rating.subject,
@@ -290,7 +301,15 @@ def ratings_record(
 
     Rating.objects.bulk_update(
         touched,
-        [*RATING_FIELDS, "decided_at", "decided_by", "override_at", "override_by", "version", "updated_at"],
+        [
+            *RATING_FIELDS,
+            "decided_at",
+            "decided_by",
+            "override_at",
+            "override_by",
+            "version",
+            "updated_at",
+        ],
         batch_size=500,
     )
     RatingChange.objects.bulk_create(history, batch_size=1000)
@@ -299,8 +318,8 @@ def ratings_record(
         if status.is_over:
             raise ValidationError(
                 _(
-                    "Vượt tỷ lệ cho phép: %(excellent)s \"Hoàn thành xuất sắc nhiệm vụ\" / tối đa "
-                    "%(allowed)s (%(rate)s%% × %(basis)s \"Hoàn thành tốt nhiệm vụ\")."
+                    'Vượt tỷ lệ cho phép: %(excellent)s "Hoàn thành xuất sắc nhiệm vụ" / tối đa '
+                    '%(allowed)s (%(rate)s%% × %(basis)s "Hoàn thành tốt nhiệm vụ").'
                 ),
                 code="quota_exceeded",
                 params={
@@ -326,10 +345,12 @@ def submission_change_state(
 
     Returning and reopening need a comment. A submission after the deadline is marked late.
     """
-    submission = Submission.objects.select_for_update().select_related("cycle").get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update().select_related("cycle").get(pk=submission.pk)
+    )
     if state not in SUBMISSION_TRANSITIONS[submission.state]:
         raise ValidationError(
-            _("Không thể chuyển báo cáo từ \"%(old)s\" sang \"%(new)s\".")
+            _('Không thể chuyển báo cáo từ "%(old)s" sang "%(new)s".')
             % {"old": submission.get_state_display(), "new": SubmissionState(state).label},
             code="submission_transition_not_allowed",
         )
@@ -356,5 +377,3 @@ def submission_change_state(
         comment=comment,
     )
     return submission
-
-

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from reviews.models import LEVEL_RANK, Level, NOT_REVIEWED_REASONS
+from reviews.models import LEVEL_RANK, NOT_REVIEWED_REASONS, Level
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,67 @@
+# kiemdiem — make run: set up and serve the demo; make test: set up and run the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: venv for Python, Pango/HarfBuzz for WeasyPrint's PDF, Liberation fonts
+# (Times New Roman metrics), poppler-utils to read PDFs back in tests, gettext for translations.
+APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+	fonts-liberation2 poppler-utils gettext
+PYTEST_ARGS ?=
+
+.PHONY: run test lint system-deps venv deps dev-deps migrate messages demo serve clean
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.deps
+
+venv: $(BIN)/python
+deps: system-deps $(VENV)/.deps
+dev-deps: system-deps $(VENV)/.dev-deps
+
+messages: deps
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+migrate: deps
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: deps messages migrate demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: dev-deps messages
+	$(BIN)/pytest -q -n 2 --create-db $(PYTEST_ARGS)
+
+lint: dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_DEBUG=False DJANGO_SECRET_KEY=lint-only-$$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') \
+	  DJANGO_ALLOWED_HOSTS=kiemdiem.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/mypy organizations/services.py organizations/permissions.py members/services.py \
+	  members/permissions.py reviews/services.py reviews/selectors.py reviews/quota.py
+
+clean:
+	rm -rf $(VENV) staticfiles

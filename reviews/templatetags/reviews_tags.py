@@ -1,0 +1,31 @@
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.simple_tag
+def deadline_badge(cycle, today=None):
+    """'Còn N ngày' / 'Hôm nay là hạn cuối' / 'Quá hạn N ngày' (UI-VI.md)."""
+    today = today or timezone.localdate()
+    days = cycle.days_left(today)
+    if days > 0:
+        css = "deadline-soon" if days <= 7 else "text-success"
+        text = ngettext("Còn %(days)s ngày", "Còn %(days)s ngày", days) % {"days": days}
+    elif days == 0:
+        css, text = "deadline-soon", _("Hôm nay là hạn cuối")
+    else:
+        css = "deadline-overdue"
+        text = ngettext("Quá hạn %(days)s ngày", "Quá hạn %(days)s ngày", -days) % {"days": -days}
+    return format_html('<span class="{}">{}</span>', css, text)
+
+
+@register.filter
+def percent_of(part, whole):
+    """12,5% with a decimal comma (UI-VI.md); an em dash when there is no whole."""
+    if not whole:
+        return "—"
+    return f"{100 * part / whole:.1f}%".replace(".", ",")
