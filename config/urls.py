@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("to-chuc/", include("organizations.urls")),
     path("dang-vien/", include("members.urls")),
+    path("danh-gia/", include("reviews.urls")),
     path("quan-tri/", admin.site.urls),
 ]

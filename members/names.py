@@ -35,7 +35,8 @@ def normalize_name(text: str) -> str:
 
 def _letters_and_tones(word: str) -> tuple[str, str]:
     """Split a word into its Vietnamese base letters and one tone digit per letter."""
-    letters, tones = [], []
+    letters: list[str] = []
+    tones: list[str] = []
     for char in unicodedata.normalize("NFD", word.lower()):
         if char in _VOWEL_MARKS and letters:
             base = letters[-1]
@@ -51,7 +52,8 @@ def _letters_and_tones(word: str) -> tuple[str, str]:
 
 
 def _encode(text: str) -> tuple[str, str]:
-    primary, secondary = [], []
+    primary: list[str] = []
+    secondary: list[str] = []
     for word in text.split():
         letters, tones = _letters_and_tones(word)
         primary.extend(_LETTER_CODE.get(c) or _DIGIT_CODE.get(c) or _OTHER_CODE for c in letters)

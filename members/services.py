@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ def member_create(
     *,
     organization: Organization,
     full_name: str,
-    acting_user: AbstractBaseUser | None = None,
+    acting_user: User | None = None,
     transferred_in_on: datetime.date | None = None,
     transferred_from: str = "",
     **fields: Any,
@@ -55,7 +55,7 @@ def member_transfer(
     member: Member,
     to_organization: Organization,
     on: datetime.date,
-    acting_user: AbstractBaseUser | None = None,
+    acting_user: User | None = None,
     note: str = "",
 ) -> Member:
     """Move a member to another cell of the bloc; the old cell stays in his history."""
@@ -86,7 +86,7 @@ def member_leave(
     member: Member,
     on: datetime.date,
     reason: str,
-    acting_user: AbstractBaseUser | None = None,
+    acting_user: User | None = None,
     destination: str = "",
 ) -> Member:
     """A member leaves the bloc's roll: transferred out, deceased, expelled or struck off."""

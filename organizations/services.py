@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def organization_create(
     kind: str,
     name: str,
     code: str,
-    acting_user: AbstractBaseUser | None = None,
+    acting_user: User | None = None,
     **fields: Any,
 ) -> Organization:
     """Add a node under `parent` (or a root bloc); allowed parent/child kinds are enforced."""
@@ -87,7 +87,7 @@ def organization_create(
 
 @transaction.atomic
 def organization_update(
-    *, organization: Organization, acting_user: AbstractBaseUser | None = None, **changes: Any
+    *, organization: Organization, acting_user: User | None = None, **changes: Any
 ) -> Organization:
     """Edit a node's registry fields; a rename is recorded as such, with the old name."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
@@ -123,7 +123,7 @@ def organization_move(
     *,
     organization: Organization,
     new_parent: Organization,
-    acting_user: AbstractBaseUser | None = None,
+    acting_user: User | None = None,
     note: str = "",
 ) -> Organization:
     """Move a node (with its subtree) under another parent whose kind may hold it."""
@@ -154,7 +154,7 @@ def organization_move(
     return organization
 
 
-def role_assign(*, user: AbstractBaseUser, organization: Organization, role: str) -> RoleAssignment:
+def role_assign(*, user: User, organization: Organization, role: str) -> RoleAssignment:
     """Give `user` a role over `organization`'s subtree (checked against the node's kind)."""
     assignment, _created = RoleAssignment.objects.get_or_create(
         user=user, organization=organization, role=Role(role), defaults={"is_active": True}

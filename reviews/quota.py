@@ -83,14 +83,115 @@ _LEVEL_COUNTS = {
 }
 
 
-def pool_quota(pool: Pool) -> QuotaStatus:
-    """The quota status of one pool, counted in one query from the decided levels."""
-    row = Rating.objects.filter(pool=pool).aggregate(
-        **_LEVEL_COUNTS,
-        undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
-        not_rated=Count("pk", filter=~Q(not_rated_reason="")),
+def quotas_by_pool(pools: list[Pool]) -> dict[int, QuotaStatus]:
+    """The quota status of many pools from the decided levels, in one grouped query."""
+    rows = (
+        Rating.objects.filter(pool__in=[pool.pk for pool in pools])
+        .values("pool_id")
+        .annotate(
+            **_LEVEL_COUNTS,
+            undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
+            not_rated=Count("pk", filter=~Q(not_rated_reason="")),
+        )
+        .order_by()
     )
-    counts = {level: row[level] for level in Level.values}
-    return quota_status_from_counts(
-        cycle=pool.cycle, counts=counts, undecided=row["undecided"], not_rated=row["not_rated"]
+    by_pool = {row["pool_id"]: row for row in rows}
+    result = {}
+    for pool in pools:
+        row = by_pool.get(pool.pk, {})
+        result[pool.pk] = quota_status_from_counts(
+            cycle=pool.cycle,
+            counts={level: row.get(level, 0) for level in Level.values},
+            undecided=row.get("undecided", 0),
+            not_rated=row.get("not_rated", 0),
+        )
+    return result
+
+
+def pool_quota(pool: Pool) -> QuotaStatus:
+    """The quota status of one pool."""
+    return quotas_by_pool([pool])[pool.pk]
+
+
+@dataclass(frozen=True)
+class QuotaProposal:
+    """Whom to keep as HTXSNV when a pool has more candidates than its quota allows."""
+
+    candidates: list[Rating]
+    keep: list[Rating]
+    cut: list[Rating]
+    allowed: int
+
+    @property
+    def needs_cut(self) -> bool:
+        return bool(self.cut)
+
+
+def candidate_rank_key(rating: Rating) -> tuple:
+    """Ranking of HTXSNV candidates (issue "rating entry and the quota", DOMAIN.md §3).
+
+    1. the cell's vote share for its proposal, highest first (no vote counts as 0);
+    2. the self-rating, best first (HTXSNV before anything else);
+    3. tie-break, documented: longer party standing first (earlier admission date, or for an
+       organization its earlier founding date), then the Vietnamese name order, then the record id.
+    """
+    from reviews.models import LEVEL_RANK
+
+    share = rating.vote_share or 0.0
+    self_rank = LEVEL_RANK.get(rating.self_level, len(LEVEL_RANK))
+    if rating.member is not None:
+        seniority = rating.member.admitted_on.toordinal()
+        name = rating.member.sort_key
+    elif rating.organization is not None:
+        seniority = (
+            rating.organization.founded_on.toordinal() if rating.organization.founded_on else 0
+        )
+        name = rating.organization.name
+    else:
+        seniority, name = 0, str(rating.subject)
+    return (-share, self_rank, seniority, name, rating.pk)
+
+
+def propose_keep(pool: Pool) -> QuotaProposal:
+    """Rank the pool's HTXSNV candidates and keep as many as the quota allows.
+
+    Candidates: decided HTXSNV, or proposed HTXSNV with no decision yet. Those cut are meant to be
+    decided HTTNV, which raises the basis; so keep the largest k with
+    k ≤ allowed(basis + cut), where cut = candidates − k.
+    """
+    ratings = list(
+        Rating.objects.filter(pool=pool, not_rated_reason="").select_related(
+            "member", "organization", "collective"
+        )
+    )
+    candidates = [
+        r
+        for r in ratings
+        if r.decision_level == Level.EXCELLENT
+        or (not r.decision_level and r.proposal_level == Level.EXCELLENT)
+    ]
+    others = [r for r in ratings if r not in candidates]
+    counts = {level: sum(1 for r in others if r.decision_level == level) for level in Level.values}
+    # Undecided non-candidates count as what the cell proposed, so the projection is realistic.
+    for rating in others:
+        if not rating.decision_level and rating.proposal_level:
+            counts[rating.proposal_level] += 1
+    cycle = pool.cycle
+    candidates.sort(key=candidate_rank_key)
+    keep_count = 0
+    for k in range(len(candidates), -1, -1):
+        projected = dict(counts)
+        projected[Level.GOOD] = projected.get(Level.GOOD, 0) + (len(candidates) - k)
+        projected[Level.EXCELLENT] = k
+        if k <= quota_status_from_counts(cycle=cycle, counts=projected).allowed:
+            keep_count = k
+            break
+    projected = dict(counts)
+    projected[Level.GOOD] += len(candidates) - keep_count
+    projected[Level.EXCELLENT] = keep_count
+    return QuotaProposal(
+        candidates=candidates,
+        keep=candidates[:keep_count],
+        cut=candidates[keep_count:],
+        allowed=quota_status_from_counts(cycle=cycle, counts=projected).allowed,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from members.models import (
     CollectiveMembership,
@@ -14,7 +15,15 @@ from members.models import (
     StatusPeriod,
 )
 from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind
-from reviews.models import Rating, ReviewCycle, SubjectKind
+from reviews.models import Pool, Rating, ReviewCycle, SubjectKind
+from reviews.permissions import (
+    RowRights,
+    Scope,
+    grassroots_path,
+    locked_unit_paths,
+    row_rights,
+    subject_path,
+)
 from reviews.rules import Eligibility, rule_set_for
 from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts
 
@@ -112,20 +121,24 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
     person_ratings = [
         r for r in ratings if r.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER)
     ]
-    members = {r.member_id: r.member for r in person_ratings}
+    members = [r.member for r in person_ratings if r.member is not None]
     facts_by_member = member_facts(
-        members.values(),
+        members,
         cycle=cycle,
-        ratings={r.member_id: r for r in person_ratings if r.subject_kind == SubjectKind.MEMBER},
+        ratings={
+            r.member.pk: r
+            for r in person_ratings
+            if r.subject_kind == SubjectKind.MEMBER and r.member is not None
+        },
     )
     collective_ratings = [r for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE]
     heavy = collectives_with_heavy_discipline(
-        [r.collective for r in collective_ratings], cycle=cycle
+        [r.collective for r in collective_ratings if r.collective is not None], cycle=cycle
     )
     result: list[Eligibility] = []
     for rating in ratings:
-        if rating.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER):
-            facts = facts_by_member[rating.member_id]
+        if rating.member is not None:
+            facts = facts_by_member[rating.member.pk]
             if rating.subject_kind == SubjectKind.LEADER:
                 facts = MemberFacts(
                     admitted_on=facts.admitted_on,
@@ -141,14 +154,14 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
                     facts, year=cycle.year, reference_date=cycle.reference_date
                 )
             )
-        elif rating.subject_kind == SubjectKind.ORGANIZATION:
+        elif rating.organization is not None:
             result.append(
                 rules.organization_eligibility(
                     OrganizationFacts(founded_on=rating.organization.founded_on),
                     reference_date=cycle.reference_date,
                 )
             )
-        else:
+        elif rating.collective is not None:
             collective = rating.collective
             result.append(
                 rules.collective_eligibility(
@@ -162,6 +175,8 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
                     reference_date=cycle.reference_date,
                 )
             )
+        else:
+            raise ValueError(f"rating {rating.pk} has no subject")
     return result
 
 
@@ -216,3 +231,112 @@ def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
         "ratings": ratings,
         "levels": [(level, label, ratings[level]) for level, label in Level.choices],
     }
+
+
+@dataclass
+class PoolRow:
+    """One subject on a pool screen, with what the rules say and what the user may change."""
+
+    rating: Rating
+    eligibility: Eligibility
+    rights: RowRights
+    group: Organization
+
+    @property
+    def decision_breaks_rules(self) -> bool:
+        level = self.rating.decision_level
+        return bool(level) and not self.eligibility.allows(level)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Rated with no decision, a decision the rules refuse, or a decision that departs
+        from the cell's proposal."""
+        rating = self.rating
+        if not self.eligibility.is_rated:
+            return False
+        if not rating.decision_level:
+            return True
+        if self.decision_breaks_rules:
+            return True
+        return bool(rating.proposal_level) and rating.proposal_level != rating.decision_level
+
+
+@dataclass
+class LevelCounts:
+    excellent: int = 0
+    good: int = 0
+    completed: int = 0
+    not_completed: int = 0
+    undecided: int = 0
+    not_rated: int = 0
+
+    def add(self, row: PoolRow) -> None:
+        attribute = {
+            "HTXSNV": "excellent",
+            "HTTNV": "good",
+            "HTNV": "completed",
+            "KHTNV": "not_completed",
+        }.get(row.rating.decision_level)
+        if not row.eligibility.is_rated:
+            attribute = "not_rated"
+        elif attribute is None:
+            attribute = "undecided"
+        setattr(self, attribute, getattr(self, attribute) + 1)
+
+
+@dataclass
+class PoolGroup:
+    organization: Organization
+    rows: list[PoolRow] = field(default_factory=list)
+    counts: LevelCounts = field(default_factory=LevelCounts)
+    proposals_pending: int = 0
+
+
+def pool_rows(pool: Pool, scope: Scope, *, only: list[int] | None = None) -> list[PoolRow]:
+    """Every rating of the pool the user may see (or those of `only`), in group then
+    Vietnamese name order. A fixed number of queries whatever the pool's size.
+    """
+    ratings_qs = Rating.objects.filter(scope.subject_filter(), pool=pool)
+    if only is not None:
+        ratings_qs = ratings_qs.filter(pk__in=only)
+    ratings = list(
+        ratings_qs.select_related(
+            "member__organization", "organization", "collective__organization", "pool"
+        )
+    )
+    hierarchy = Hierarchy(pool.cycle.organization)
+    locked = locked_unit_paths(pool.cycle)
+    rows = []
+    for rating, verdict in zip(ratings, eligibilities(ratings, cycle=pool.cycle), strict=True):
+        rating.pool = pool
+        if rating.member is not None:
+            group = rating.member.organization
+        elif rating.organization is not None:
+            group = hierarchy.parent_of(rating.organization) or rating.organization
+        else:
+            group = rating.collective.organization
+        unit = grassroots_path(subject_path(rating), hierarchy.by_path)
+        rights = row_rights(scope, rating, pool=pool, unit_path=unit, locked_units=locked)
+        rows.append(PoolRow(rating=rating, eligibility=verdict, rights=rights, group=group))
+    rows.sort(key=lambda row: (row.group.path, _row_name_key(row.rating)))
+    return rows
+
+
+def _row_name_key(rating: Rating) -> str:
+    if rating.member is not None:
+        return rating.member.sort_key
+    if rating.organization is not None:
+        return rating.organization.path
+    return rating.collective.name
+
+
+def group_rows(rows: list[PoolRow]) -> list[PoolGroup]:
+    """Rows by cell (or parent organization) with decided counts per level."""
+    groups: dict[int, PoolGroup] = {}
+    for row in rows:
+        group = groups.setdefault(row.group.pk, PoolGroup(organization=row.group))
+        group.rows.append(row)
+        group.counts.add(row)
+        if row.rating.proposal_level and not row.rating.decision_level and row.rights.decision:
+            group.proposals_pending += 1
+    return list(groups.values())

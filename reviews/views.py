@@ -1,8 +1,30 @@
+"""Screens of the review cycle: the pools a user may see, the rating table, finalization."""
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from organizations.permissions import active_assignments
-from reviews.selectors import cycle_for_user, progress_in_scope
+from reviews.forms import OverrideForm, RatingRowForm, ReasonForm
+from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, SubjectKind
+from reviews.permissions import Scope
+from reviews.quota import pool_quota, propose_keep, quotas_by_pool
+from reviews.selectors import (
+    cycle_for_user,
+    group_rows,
+    pool_rows,
+    progress_in_scope,
+)
+from reviews.services import pool_finalize, pool_reopen, ratings_record
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -21,4 +43,291 @@ class HomeView(LoginRequiredMixin, TemplateView):
             if self.request.user.is_superuser and not nodes:
                 nodes = [cycle.organization]
             context["progress"] = progress_in_scope(cycle, nodes)
+        return context
+
+
+class CycleMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.cycle = cycle_for_user(request.user)
+        if self.cycle is None:
+            raise Http404(_("Chưa có kỳ đánh giá."))
+        self.scope = Scope(request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_pool(self, pk) -> Pool:
+        return get_object_or_404(self.scope.visible_pools(self.cycle), pk=pk)
+
+
+class PoolListView(CycleMixin, TemplateView):
+    """Every pool the user may see in the cycle, with its quota status."""
+
+    template_name = "reviews/pool_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pools = list(self.scope.visible_pools(self.cycle).order_by("owner__path", "subject_kind"))
+        quotas = quotas_by_pool(pools)
+        context["cycle"] = self.cycle
+        context["pools"] = [(pool, quotas[pool.pk]) for pool in pools]
+        return context
+
+
+FILTER_ATTENTION = "can-xem"
+LEVEL_CHOICES_SHORT = [(level, LEVEL_SHORT_LABELS[level]) for level in Level.values]
+
+
+class PoolView(CycleMixin, TemplateView):
+    """The rating table of one pool: rows by cell, the rules' limits, inline editing."""
+
+    template_name = "reviews/pool.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pool = self.get_pool(kwargs["pk"])
+        rows = pool_rows(pool, self.scope)
+        groups = group_rows(rows)
+        group_id = self.request.GET.get("chi_bo", "")
+        level = self.request.GET.get("muc", "")
+        attention = self.request.GET.get("loc", "") == FILTER_ATTENTION
+        shown = groups
+        if group_id.isdigit():
+            shown = [g for g in shown if g.organization.pk == int(group_id)]
+        if level or attention:
+            filtered = []
+            for group in shown:
+                kept = [
+                    row
+                    for row in group.rows
+                    if (not level or row.rating.decision_level == level)
+                    and (not attention or row.needs_attention)
+                ]
+                if kept:
+                    filtered.append((group, kept))
+            context["shown"] = filtered
+        else:
+            context["shown"] = [(group, group.rows) for group in shown]
+        context.update(
+            cycle=self.cycle,
+            pool=pool,
+            groups=groups,
+            quota=pool_quota(pool),
+            proposal=propose_keep(pool),
+            can_decide=self.scope.can_decide(pool) and self.cycle.is_open,
+            levels=Level.choices,
+            level_choices=LEVEL_CHOICES_SHORT,
+            group_id=group_id,
+            level=level,
+            attention=attention,
+            attention_value=FILTER_ATTENTION,
+            total_rows=len(rows),
+            is_member_pool=pool.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER),
+        )
+        return context
+
+
+def render_row(request, row, *, pool, errors=None, saved=False):
+    quota = pool_quota(pool)
+    return render(
+        request,
+        "reviews/_row_response.html",
+        {
+            "row": row,
+            "pool": pool,
+            "quota": quota,
+            "errors": errors or [],
+            "saved": saved,
+            "proposal": propose_keep(pool),
+            "cycle": pool.cycle,
+        },
+    )
+
+
+class RatingUpdateView(CycleMixin, View):
+    """POST one row (htmx): the service applies the rules; the row and the quota panel return."""
+
+    def post(self, request, pk):
+        rating = get_object_or_404(self.scope.visible_ratings(self.cycle), pk=pk)
+        pool = self.get_pool(rating.pool_id)
+        row = self._row(pool, rating.pk)
+        if not row.rights.any:
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        form = RatingRowForm(request.POST, rights=row.rights)
+        if not form.is_valid():
+            errors = [str(e) for errs in form.errors.values() for e in errs]
+            return render_row(request, row, pool=pool, errors=errors)
+        try:
+            ratings_record(
+                cycle=self.cycle,
+                changes={rating.pk: form.changes()},
+                acting_user=request.user,
+                expected_versions={rating.pk: form.cleaned_data["version"]},
+            )
+        except ValidationError as error:
+            return render_row(
+                request, self._row(pool, rating.pk), pool=pool, errors=error_messages(error)
+            )
+        return render_row(request, self._row(pool, rating.pk), pool=pool, saved=True)
+
+    def _row(self, pool, rating_pk):
+        rows = pool_rows(pool, self.scope, only=[rating_pk])
+        if not rows:
+            raise Http404
+        return rows[0]
+
+
+class PoolActionView(CycleMixin, View):
+    """Base of the POST-only actions on a pool; each redirects back to the pool screen."""
+
+    def post(self, request, pk):
+        pool = self.get_pool(pk)
+        if not self.scope.can_decide(pool) or not self.cycle.is_open:
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        try:
+            message = self.act(request, pool)
+        except ValidationError as error:
+            for text in error_messages(error):
+                messages.error(request, text)
+        else:
+            messages.success(request, message)
+        return redirect("reviews:pool", pk=pool.pk)
+
+    def act(self, request, pool) -> str:
+        raise NotImplementedError
+
+
+class TakeProposalsView(PoolActionView):
+    """ "Lấy đề xuất của chi bộ làm quyết định" for one cell (or every cell)."""
+
+    def act(self, request, pool):
+        group = request.POST.get("chi_bo", "")
+        rows = [
+            row
+            for row in pool_rows(pool, self.scope)
+            if row.rights.decision
+            and row.rating.proposal_level
+            and not row.rating.decision_level
+            and (not group.isdigit() or row.group.pk == int(group))
+        ]
+        if not rows:
+            raise ValidationError(
+                _("Không có đề xuất nào đang chờ quyết định."), code="nothing_to_take"
+            )
+        ratings_record(
+            cycle=self.cycle,
+            changes={row.rating.pk: {"decision_level": row.rating.proposal_level} for row in rows},
+            acting_user=request.user,
+            reason=_("Lấy đề xuất của chi bộ làm quyết định"),
+        )
+        return _("Đã lấy %(count)s đề xuất làm quyết định.") % {"count": len(rows)}
+
+
+class ApplyQuotaProposalView(PoolActionView):
+    """Keep the ranked candidates the quota allows as HTXSNV; decide the others HTTNV."""
+
+    def act(self, request, pool):
+        proposal = propose_keep(pool)
+        if not proposal.candidates:
+            raise ValidationError(
+                _('Không có ứng viên "Hoàn thành xuất sắc nhiệm vụ".'), code="no_candidates"
+            )
+        reason = _("Áp dụng đề xuất theo tỷ lệ")
+        # Lower those cut first, so that the quota never counts them as excellent.
+        for ratings, level in ((proposal.cut, Level.GOOD), (proposal.keep, Level.EXCELLENT)):
+            if ratings:
+                ratings_record(
+                    cycle=self.cycle,
+                    changes={r.pk: {"decision_level": level} for r in ratings},
+                    acting_user=request.user,
+                    reason=reason,
+                )
+        return _(
+            'Giữ %(keep)s "Hoàn thành xuất sắc nhiệm vụ", chuyển %(cut)s sang '
+            '"Hoàn thành tốt nhiệm vụ".'
+        ) % {"keep": len(proposal.keep), "cut": len(proposal.cut)}
+
+
+class FinalizePoolView(PoolActionView):
+    def act(self, request, pool):
+        pool_finalize(pool=pool, acting_user=request.user)
+        return _("Đã chốt kết quả xếp loại.")
+
+
+class ReopenPoolView(PoolActionView):
+    def act(self, request, pool):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Mở lại kết quả cần nêu lý do."), code="reason_required")
+        pool_reopen(pool=pool, acting_user=request.user, reason=form.cleaned_data["reason"])
+        return _("Đã mở lại kết quả để điều chỉnh.")
+
+
+class OverrideView(CycleMixin, View):
+    """A decision beyond what the rules allow, with its reason and decision reference."""
+
+    template_name = "reviews/override.html"
+
+    def get_row(self, pk):
+        rating = get_object_or_404(self.scope.visible_ratings(self.cycle), pk=pk)
+        pool = self.get_pool(rating.pool_id)
+        rows = pool_rows(pool, self.scope, only=[rating.pk])
+        if not rows or not rows[0].rights.decision:
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        return pool, rows[0]
+
+    def get(self, request, pk):
+        pool, row = self.get_row(pk)
+        form = OverrideForm(
+            initial={
+                "version": row.rating.version,
+                "decision_level": row.rating.decision_level,
+                "override_reason": row.rating.override_reason,
+                "override_reference": row.rating.override_reference,
+            }
+        )
+        return render(request, self.template_name, {"form": form, "row": row, "pool": pool})
+
+    def post(self, request, pk):
+        pool, row = self.get_row(pk)
+        form = OverrideForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                ratings_record(
+                    cycle=self.cycle,
+                    changes={
+                        row.rating.pk: {
+                            "decision_level": data["decision_level"],
+                            "override_reason": data["override_reason"].strip(),
+                            "override_reference": data["override_reference"].strip(),
+                        }
+                    },
+                    acting_user=request.user,
+                    expected_versions={row.rating.pk: data["version"]},
+                    reason=_("Điều chỉnh ngoài quy định"),
+                )
+            except ValidationError as error:
+                for text in error_messages(error):
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("Đã ghi điều chỉnh ngoài quy định."))
+                return redirect("reviews:pool", pk=pool.pk)
+        return render(request, self.template_name, {"form": form, "row": row, "pool": pool})
+
+
+class RatingHistoryView(CycleMixin, TemplateView):
+    template_name = "reviews/history.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rating = get_object_or_404(
+            self.scope.visible_ratings(self.cycle).select_related(
+                "member", "organization", "collective", "pool__owner"
+            ),
+            pk=kwargs["pk"],
+        )
+        context["rating"] = rating
+        context["changes"] = rating.changes.select_related("changed_by")
+        context["pool_transitions"] = rating.pool.transitions.select_related("changed_by")
         return context

@@ -8,7 +8,7 @@ from reviews.models import RuleSetCode
 from reviews.rules.base import Eligibility, Limit, RuleSet
 from reviews.rules.hd21 import HD21RuleSet
 
-RULE_SETS: dict[str, RuleSet] = {RuleSetCode.HD21_2019: HD21RuleSet()}
+RULE_SETS: dict[str, RuleSet] = {str(RuleSetCode.HD21_2019): HD21RuleSet()}
 
 
 def rule_set_for(code: str) -> RuleSet:

@@ -1,0 +1,84 @@
+"""Forms of the rating screens: shape and types only; the services apply the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models import Level
+
+LEVEL_CHOICES = [("", "—"), *Level.choices]
+MAX_VOTES = 10_000
+
+
+class RatingRowForm(forms.Form):
+    """One row of a pool screen; only the fields the user may change are bound."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    self_level = forms.ChoiceField(
+        label=_("Tự đánh giá, xếp loại"), choices=LEVEL_CHOICES, required=False
+    )
+    proposal_level = forms.ChoiceField(
+        label=_("Chi bộ đề xuất"), choices=LEVEL_CHOICES, required=False
+    )
+    votes_for = forms.IntegerField(
+        label=_("Tán thành"), min_value=0, max_value=MAX_VOTES, required=False
+    )
+    votes_against = forms.IntegerField(
+        label=_("Không tán thành"), min_value=0, max_value=MAX_VOTES, required=False
+    )
+    decision_level = forms.ChoiceField(
+        label=_("Cấp ủy quyết định"), choices=LEVEL_CHOICES, required=False
+    )
+    civil_service_level = forms.ChoiceField(
+        label=_("Xếp loại CCVC"), choices=LEVEL_CHOICES, required=False
+    )
+    targets_under_half = forms.BooleanField(label=_("Dưới 50% chỉ tiêu"), required=False)
+    degradation_concluded = forms.BooleanField(label=_("Kết luận suy thoái"), required=False)
+
+    FIELDS_BY_RIGHT = {
+        "self_level": ("self_level",),
+        "proposal": ("proposal_level", "votes_for", "votes_against"),
+        "decision": ("decision_level",),
+        "facts": ("civil_service_level", "targets_under_half", "degradation_concluded"),
+    }
+
+    def __init__(self, *args, rights, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = {"version"}
+        for right, names in self.FIELDS_BY_RIGHT.items():
+            if getattr(rights, right):
+                allowed.update(names)
+        for name in list(self.fields):
+            if name not in allowed:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        votes_for, votes_against = data.get("votes_for"), data.get("votes_against")
+        if votes_against is not None and votes_for is None:
+            self.add_error("votes_for", _("Nhập số tán thành trước số không tán thành."))
+        return data
+
+    def changes(self) -> dict:
+        """The submitted values of the bound fields, as the service takes them."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class OverrideForm(forms.Form):
+    """A decision beyond the rules ("Điều chỉnh ngoài quy định"): who, why and the reference."""
+
+    decision_level = forms.ChoiceField(label=_("Mức xếp loại quyết định"), choices=Level.choices)
+    override_reason = forms.CharField(
+        label=_("Lý do điều chỉnh"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    override_reference = forms.CharField(
+        label=_("Số văn bản cho phép"),
+        max_length=100,
+        help_text=_("Ví dụ: 15-QĐ/ĐUK ngày 20/11/2021."),
+    )
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

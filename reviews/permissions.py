@@ -1,0 +1,141 @@
+"""Who may see and change which ratings (issue "submission and approval", point 5).
+
+A role held on a node covers its subtree. Clerks enter self-ratings, proposals, facts and, for
+the pools their unit decides, decisions; a cell secretary records only his cell's proposals; the
+Organization Board decides the pools the bloc owns. Nothing changes while the cycle is not open,
+and a clerk changes nothing of a unit whose submission is sent or approved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from organizations.models import Organization, Role
+from organizations.permissions import active_assignments
+from reviews.models import Pool, Rating, ReviewCycle, Submission
+
+EDITING_ROLES = frozenset({Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD})
+
+
+@dataclass(frozen=True)
+class RowRights:
+    self_level: bool = False
+    proposal: bool = False
+    decision: bool = False
+    facts: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.self_level or self.proposal or self.decision or self.facts
+
+
+class Scope:
+    """A user's role paths, read once per request, answering "does my role cover this node?"."""
+
+    def __init__(self, user):
+        self.user = user
+        self.is_superuser = bool(getattr(user, "is_superuser", False) and user.is_active)
+        self.paths: dict[str, list[str]] = {}
+        for assignment in active_assignments(user):
+            self.paths.setdefault(assignment.role, []).append(assignment.organization.path)
+
+    def covers(self, path: str, roles=None) -> bool:
+        if self.is_superuser:
+            return True
+        for role, prefixes in self.paths.items():
+            if roles is not None and role not in roles:
+                continue
+            if any(path.startswith(prefix) for prefix in prefixes):
+                return True
+        return False
+
+    def all_paths(self) -> list[str]:
+        return [path for prefixes in self.paths.values() for path in prefixes]
+
+    def subject_filter(self, prefix: str = "") -> Q:
+        """Ratings whose subject lies in the user's subtrees."""
+        if self.is_superuser:
+            return Q()
+        condition = Q(pk__in=[])
+        for path in self.all_paths():
+            condition |= (
+                Q(**{f"{prefix}member__organization__path__startswith": path})
+                | Q(**{f"{prefix}organization__path__startswith": path})
+                | Q(**{f"{prefix}collective__organization__path__startswith": path})
+            )
+        return condition
+
+    def visible_ratings(self, cycle: ReviewCycle) -> QuerySet[Rating]:
+        return Rating.objects.filter(self.subject_filter(), cycle=cycle)
+
+    def visible_pools(self, cycle: ReviewCycle) -> QuerySet[Pool]:
+        """Pools with at least one rating the user may see."""
+        return Pool.objects.filter(
+            cycle=cycle, pk__in=self.visible_ratings(cycle).values("pool_id")
+        ).select_related("owner", "cycle")
+
+    def can_edit_anything(self) -> bool:
+        return self.is_superuser or bool(set(self.paths) & EDITING_ROLES)
+
+    def can_decide(self, pool: Pool) -> bool:
+        """The body that owns the pool decides: its clerk, or the Board for the bloc's pools."""
+        roles = {Role.ORGANIZATION_BOARD} if pool.owner.depth == 1 else {Role.CLERK}
+        return self.covers(pool.owner.path, roles)
+
+
+def subject_path(rating: Rating) -> str:
+    if rating.member is not None:
+        return rating.member.organization.path
+    if rating.organization is not None:
+        return rating.organization.path
+    return rating.collective.organization.path
+
+
+def grassroots_path(path: str, hierarchy_paths: dict[str, Organization]) -> str | None:
+    """The path of the grassroots unit at or above `path` (from an in-memory path map)."""
+    step = Organization.steplen
+    for end in range(len(path), 0, -step):
+        node = hierarchy_paths.get(path[:end])
+        if node is not None and node.is_grassroots:
+            return node.path
+    return None
+
+
+def locked_unit_paths(cycle: ReviewCycle) -> set[str]:
+    """Grassroots units whose submission is sent or approved: their clerks may not edit."""
+    return set(
+        Submission.objects.filter(cycle=cycle, state__in=["submitted", "approved"]).values_list(
+            "organization__path", flat=True
+        )
+    )
+
+
+def row_rights(
+    scope: Scope,
+    rating: Rating,
+    *,
+    pool: Pool,
+    unit_path: str | None,
+    locked_units: set[str],
+) -> RowRights:
+    """What the user may change on one row of a pool screen."""
+    cycle = pool.cycle
+    if not cycle.is_open:
+        return RowRights()
+    path = subject_path(rating)
+    unit_locked = unit_path in locked_units if unit_path else False
+    clerk = scope.covers(path, {Role.CLERK}) and not unit_locked
+    secretary = scope.covers(path, {Role.CELL_SECRETARY}) and rating.member is not None
+    decides = scope.can_decide(pool) and not pool.is_finalized
+    if pool.owner.depth > 1:
+        decides = decides and not unit_locked
+    if scope.is_superuser:
+        clerk, decides = True, not pool.is_finalized
+    return RowRights(
+        self_level=clerk,
+        proposal=clerk or (secretary and not unit_locked),
+        decision=decides,
+        facts=clerk or decides,
+    )

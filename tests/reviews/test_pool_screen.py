@@ -1,0 +1,124 @@
+import pytest
+from django.urls import reverse
+
+from organizations.models import Role
+from reviews.models import Level, Rating, RatingChange
+from reviews.services import ratings_record
+from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clerk(small_bloc):
+    user = UserFactory(username="canbo")
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
+    return user
+
+
+@pytest.fixture
+def member_pool(open_cycle, small_bloc):
+    return Rating.objects.get(member=small_bloc["members"][1], subject_kind="member").pool
+
+
+def row_post(client, rating, **fields):
+    data = {"version": rating.version, **fields}
+    return client.post(reverse("reviews:rating-update", args=[rating.pk]), data)
+
+
+def test_clerk_sees_his_pools_and_the_quota_panel(client, clerk, member_pool):
+    client.force_login(clerk)
+    listing = client.get(reverse("reviews:pool-list"))
+    assert listing.status_code == 200
+    assert member_pool.owner.name in listing.text
+    page = client.get(reverse("reviews:pool", args=[member_pool.pk]))
+    assert page.status_code == 200
+    assert "0 / tối đa 0" in page.text
+
+
+def test_inline_decision_is_saved_and_the_panel_comes_back(client, clerk, member_pool):
+    client.force_login(clerk)
+    rating = member_pool.ratings.order_by("pk").first()
+    response = row_post(client, rating, decision_level=Level.GOOD, self_level=Level.GOOD)
+    assert response.status_code == 200
+    assert 'id="quota-panel"' in response.text
+    rating.refresh_from_db()
+    assert rating.decision_level == Level.GOOD
+    assert RatingChange.objects.filter(rating=rating, changed_by=clerk).count() == 2
+
+
+def test_inline_excellent_over_quota_is_refused_with_a_message(client, clerk, member_pool):
+    client.force_login(clerk)
+    rating = member_pool.ratings.order_by("pk").first()
+    response = row_post(client, rating, decision_level=Level.EXCELLENT)
+    assert "Vượt tỷ lệ cho phép" in response.text
+    rating.refresh_from_db()
+    assert rating.decision_level == ""
+
+
+def test_other_units_rows_answer_404(client, small_bloc, open_cycle):
+    other = UserFactory(username="canbo.khac")
+    RoleAssignmentFactory(user=other, organization=small_bloc["cell_unit"], role=Role.CLERK)
+    client.force_login(other)
+    rating = Rating.objects.get(member=small_bloc["members"][1], subject_kind="member")
+    assert client.get(reverse("reviews:pool", args=[rating.pool_id])).status_code == 404
+    assert row_post(client, rating, decision_level=Level.GOOD).status_code == 404
+    rating.refresh_from_db()
+    assert rating.decision_level == ""
+
+
+def test_cell_secretary_records_only_proposals_of_his_cell(client, small_bloc, member_pool):
+    secretary = UserFactory(username="bithu")
+    RoleAssignmentFactory(user=secretary, organization=small_bloc["cell"], role=Role.CELL_SECRETARY)
+    client.force_login(secretary)
+    rating = Rating.objects.get(member=small_bloc["members"][1], subject_kind="member")
+    row_post(
+        client,
+        rating,
+        proposal_level=Level.GOOD,
+        votes_for=9,
+        votes_against=1,
+        decision_level=Level.GOOD,
+    )
+    rating.refresh_from_db()
+    assert (rating.proposal_level, rating.votes_for, rating.decision_level) == (Level.GOOD, 9, "")
+    outside = Rating.objects.get(member=small_bloc["members"][8], subject_kind="member")
+    assert row_post(client, outside, proposal_level=Level.GOOD).status_code == 404
+
+
+def test_finalize_refused_then_accepted(client, clerk, member_pool, open_cycle):
+    client.force_login(clerk)
+    url = reverse("reviews:pool-finalize", args=[member_pool.pk])
+    response = client.post(url, follow=True)
+    assert "chưa có quyết định" in response.text
+    member_pool.refresh_from_db()
+    assert not member_pool.is_finalized
+    ratings_record(
+        cycle=open_cycle,
+        changes={r.pk: {"decision_level": Level.GOOD} for r in member_pool.ratings.all()},
+        acting_user=clerk,
+    )
+    client.post(url)
+    member_pool.refresh_from_db()
+    assert member_pool.is_finalized
+    rating = member_pool.ratings.first()
+    response = row_post(client, rating, decision_level=Level.COMPLETED)
+    rating.refresh_from_db()
+    assert rating.decision_level == Level.GOOD
+
+
+def test_pool_screen_queries_do_not_grow_with_members(
+    client, clerk, small_bloc, open_cycle, member_pool, django_assert_max_num_queries
+):
+    from reviews.services import cycle_prepare
+
+    client.force_login(clerk)
+    url = reverse("reviews:pool", args=[member_pool.pk])
+    with django_assert_max_num_queries(40) as small:
+        client.get(url)
+    for _ in range(90):
+        MemberFactory(organization=small_bloc["cell"])
+    cycle_prepare(cycle=open_cycle)
+    assert member_pool.ratings.count() > 100
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
