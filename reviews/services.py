@@ -223,7 +223,7 @@ def ratings_record(
     # Re-read under the lock: what was read before it may be stale.
     locked = {
         rating.pk: rating
-        for rating in Rating.objects.select_for_update()
+        for rating in Rating.objects.select_for_update(of=("self",))
         .filter(pk__in=list(changes))
         .select_related("member", "organization", "collective")
         .order_by("pk")
@@ -348,7 +348,7 @@ def submission_change_state(
     Returning and reopening need a comment. A submission after the deadline is marked late.
     """
     submission = (
-        Submission.objects.select_for_update().select_related("cycle").get(pk=submission.pk)
+        Submission.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=submission.pk)
     )
     if state not in SUBMISSION_TRANSITIONS[submission.state]:
         raise ValidationError(
@@ -515,7 +515,7 @@ def pool_finalize(*, pool: Pool, acting_user: User | None) -> Pool:
     """The committee approves its results ("Chốt kết quả"); refused, listing every problem,
     while `pool_problems` finds any. The pool row is locked first, so no decision can slip in
     between the check and the write."""
-    pool = Pool.objects.select_for_update().select_related("cycle").get(pk=pool.pk)
+    pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool.pk)
     if pool.is_finalized:
         return pool
     problems = pool_problems(pool)
