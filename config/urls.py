@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views import HomeView
+from reviews.views.home import HomeView, NotificationListView
 
 admin.site.site_header = "kiemdiem — Quản trị"
 admin.site.site_title = "kiemdiem"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("thong-bao/", NotificationListView.as_view(), name="notifications"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("to-chuc/", include("organizations.urls")),
     path("dang-vien/", include("members.urls")),

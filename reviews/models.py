@@ -598,3 +598,105 @@ class SubmissionTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.from_state} → {self.to_state}"
+
+
+class DossierKind(models.TextChoices):
+    """Dossier items a grassroots unit sends upward (DOMAIN.md §8; QĐ 366 Điều 17)."""
+
+    MINUTES = "minutes", _("Biên bản hội nghị kiểm điểm")
+    DECISION = "decision", _("Quyết định công nhận kết quả xếp loại")
+    COLLECTIVE_REPORT = "collective_report", _("Báo cáo kiểm điểm tập thể")
+    SUGGESTION_LETTER = "suggestion_letter", _("Văn bản gợi ý kiểm điểm")
+    COMPLAINT = "complaint", _("Đơn thư, ý kiến phản ánh và kết quả giải quyết")
+    OTHER = "other", _("Tài liệu khác")
+
+
+#: Items without which a unit cannot submit (issue "submission and approval", point 2).
+REQUIRED_DOSSIER_KINDS = (
+    DossierKind.MINUTES,
+    DossierKind.DECISION,
+    DossierKind.COLLECTIVE_REPORT,
+)
+
+
+def dossier_upload_path(instance: DossierItem, filename: str) -> str:
+    """A generated name: the user's file name is kept only as data, never as a path."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"dossier/{instance.submission.cycle.year}/{uuid.uuid4().hex}.{extension[:8]}"
+
+
+class DossierItemQuerySet(models.QuerySet):
+    def present(self) -> DossierItemQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class DossierItem(models.Model):
+    """An uploaded file of a known kind attached to a submission; stored privately."""
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="dossier_items",
+        verbose_name=_("báo cáo"),
+    )
+    kind = models.CharField(_("loại tài liệu"), max_length=24, choices=DossierKind.choices)
+    title = models.CharField(_("tên tài liệu"), max_length=255, blank=True)
+    file = models.FileField(_("tệp"), upload_to=dossier_upload_path, max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    content_type = models.CharField(_("định dạng"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    removed_at = models.DateTimeField(_("gỡ bỏ lúc"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người gỡ bỏ"),
+    )
+
+    objects = DossierItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tài liệu đính kèm")
+        verbose_name_plural = _("tài liệu đính kèm")
+        ordering = ["submission", "kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+
+class Notification(models.Model):
+    """A message to a user on the site (also sent by mail): returned, approved, answered …"""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("người nhận"),
+    )
+    message = models.CharField(_("nội dung"), max_length=500)
+    link = models.CharField(_("đường dẫn"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thông báo")
+        verbose_name_plural = _("thông báo")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,22 +1,42 @@
 from django.urls import path
 
-from reviews import views
+from reviews.views import dashboard, ratings, submissions
 
 app_name = "reviews"
 urlpatterns = [
-    path("", views.PoolListView.as_view(), name="pool-list"),
-    path("nhom/<int:pk>/", views.PoolView.as_view(), name="pool"),
+    path("", ratings.PoolListView.as_view(), name="pool-list"),
+    path("nhom/<int:pk>/", ratings.PoolView.as_view(), name="pool"),
     path(
-        "nhom/<int:pk>/lay-de-xuat/", views.TakeProposalsView.as_view(), name="pool-take-proposals"
+        "nhom/<int:pk>/lay-de-xuat/",
+        ratings.TakeProposalsView.as_view(),
+        name="pool-take-proposals",
     ),
     path(
         "nhom/<int:pk>/ap-dung-ty-le/",
-        views.ApplyQuotaProposalView.as_view(),
+        ratings.ApplyQuotaProposalView.as_view(),
         name="pool-apply-quota",
     ),
-    path("nhom/<int:pk>/chot/", views.FinalizePoolView.as_view(), name="pool-finalize"),
-    path("nhom/<int:pk>/mo-lai/", views.ReopenPoolView.as_view(), name="pool-reopen"),
-    path("xep-loai/<int:pk>/", views.RatingUpdateView.as_view(), name="rating-update"),
-    path("xep-loai/<int:pk>/dieu-chinh/", views.OverrideView.as_view(), name="rating-override"),
-    path("xep-loai/<int:pk>/lich-su/", views.RatingHistoryView.as_view(), name="rating-history"),
+    path("nhom/<int:pk>/chot/", ratings.FinalizePoolView.as_view(), name="pool-finalize"),
+    path("nhom/<int:pk>/mo-lai/", ratings.ReopenPoolView.as_view(), name="pool-reopen"),
+    path("xep-loai/<int:pk>/", ratings.RatingUpdateView.as_view(), name="rating-update"),
+    path("xep-loai/<int:pk>/dieu-chinh/", ratings.OverrideView.as_view(), name="rating-override"),
+    path("xep-loai/<int:pk>/lich-su/", ratings.RatingHistoryView.as_view(), name="rating-history"),
+]
+urlpatterns += [
+    path("tong-hop/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("bao-cao/<int:pk>/", submissions.SubmissionView.as_view(), name="submission"),
+    path(
+        "bao-cao/<int:pk>/thao-tac/", submissions.SubmissionActView.as_view(), name="submission-act"
+    ),
+    path(
+        "bao-cao/<int:pk>/dinh-kem/", submissions.DossierUploadView.as_view(), name="dossier-upload"
+    ),
+    path(
+        "tai-lieu/<int:pk>/tai-ve/",
+        submissions.DossierDownloadView.as_view(),
+        name="dossier-download",
+    ),
+    path(
+        "tai-lieu/<int:pk>/go-bo/", submissions.DossierRemoveView.as_view(), name="dossier-remove"
+    ),
 ]

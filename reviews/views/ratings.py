@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from organizations.permissions import active_assignments
 from reviews.forms import OverrideForm, RatingRowForm, ReasonForm
 from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, SubjectKind
 from reviews.permissions import Scope
@@ -18,32 +17,12 @@ from reviews.selectors import (
     cycle_for_user,
     group_rows,
     pool_rows,
-    progress_in_scope,
 )
 from reviews.services import pool_finalize, pool_reopen, ratings_record
 
 
 def error_messages(error: ValidationError) -> list[str]:
     return [str(message) for message in error.messages]
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    """The user's organization, the cycle and its deadline, and where his work stands."""
-
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        assignments = list(active_assignments(self.request.user))
-        cycle = cycle_for_user(self.request.user)
-        context["assignments"] = assignments
-        context["cycle"] = cycle
-        if cycle is not None:
-            nodes = [a.organization for a in assignments]
-            if self.request.user.is_superuser and not nodes:
-                nodes = [cycle.organization]
-            context["progress"] = progress_in_scope(cycle, nodes)
-        return context
 
 
 class CycleMixin(LoginRequiredMixin):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from members.models import (
     CollectiveMembership,
@@ -15,15 +14,7 @@ from members.models import (
     StatusPeriod,
 )
 from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind
-from reviews.models import Pool, Rating, ReviewCycle, SubjectKind
-from reviews.permissions import (
-    RowRights,
-    Scope,
-    grassroots_path,
-    locked_unit_paths,
-    row_rights,
-    subject_path,
-)
+from reviews.models import Rating, ReviewCycle, SubjectKind
 from reviews.rules import Eligibility, rule_set_for
 from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts
 
@@ -182,161 +173,3 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
 
 def ratings_with_subjects():
     return Rating.objects.select_related("member", "organization", "collective", "pool")
-
-
-def cycle_for_user(user) -> ReviewCycle | None:
-    """The cycle a user works in: the open one of his bloc, else the latest one."""
-    from organizations.permissions import active_assignments
-
-    if getattr(user, "is_superuser", False):
-        roots = list(Organization.objects.filter(depth=1))
-    else:
-        paths = {a.organization.path[: Organization.steplen] for a in active_assignments(user)}
-        roots = list(Organization.objects.filter(path__in=paths))
-    cycles = ReviewCycle.objects.filter(organization__in=roots).select_related("organization")
-    return (
-        cycles.filter(status="open").order_by("-year").first() or cycles.order_by("-year").first()
-    )
-
-
-def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
-    """Submissions by state and member decisions by level under `nodes`, in two queries."""
-    from django.db.models import Count, Q
-
-    from reviews.models import Level, Submission, SubmissionState
-
-    path_filter = Q(pk__in=[])
-    rating_filter = Q(pk__in=[])
-    for node in nodes:
-        path_filter |= Q(organization__path__startswith=node.path)
-        rating_filter |= Q(member__organization__path__startswith=node.path)
-    submissions = Submission.objects.filter(path_filter, cycle=cycle).aggregate(
-        total=Count("pk"),
-        late=Count("pk", filter=Q(is_late=True)),
-        **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values},
-    )
-    ratings = Rating.objects.filter(
-        rating_filter, cycle=cycle, subject_kind=SubjectKind.MEMBER
-    ).aggregate(
-        total=Count("pk"),
-        not_rated=Count("pk", filter=~Q(not_rated_reason="")),
-        undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
-        **{level: Count("pk", filter=Q(decision_level=level)) for level in Level.values},
-    )
-    return {
-        "submissions": submissions,
-        "submission_states": [
-            (state, label, submissions[state]) for state, label in SubmissionState.choices
-        ],
-        "ratings": ratings,
-        "levels": [(level, label, ratings[level]) for level, label in Level.choices],
-    }
-
-
-@dataclass
-class PoolRow:
-    """One subject on a pool screen, with what the rules say and what the user may change."""
-
-    rating: Rating
-    eligibility: Eligibility
-    rights: RowRights
-    group: Organization
-
-    @property
-    def decision_breaks_rules(self) -> bool:
-        level = self.rating.decision_level
-        return bool(level) and not self.eligibility.allows(level)
-
-    @property
-    def needs_attention(self) -> bool:
-        """Rated with no decision, a decision the rules refuse, or a decision that departs
-        from the cell's proposal."""
-        rating = self.rating
-        if not self.eligibility.is_rated:
-            return False
-        if not rating.decision_level:
-            return True
-        if self.decision_breaks_rules:
-            return True
-        return bool(rating.proposal_level) and rating.proposal_level != rating.decision_level
-
-
-@dataclass
-class LevelCounts:
-    excellent: int = 0
-    good: int = 0
-    completed: int = 0
-    not_completed: int = 0
-    undecided: int = 0
-    not_rated: int = 0
-
-    def add(self, row: PoolRow) -> None:
-        attribute = {
-            "HTXSNV": "excellent",
-            "HTTNV": "good",
-            "HTNV": "completed",
-            "KHTNV": "not_completed",
-        }.get(row.rating.decision_level)
-        if not row.eligibility.is_rated:
-            attribute = "not_rated"
-        elif attribute is None:
-            attribute = "undecided"
-        setattr(self, attribute, getattr(self, attribute) + 1)
-
-
-@dataclass
-class PoolGroup:
-    organization: Organization
-    rows: list[PoolRow] = field(default_factory=list)
-    counts: LevelCounts = field(default_factory=LevelCounts)
-    proposals_pending: int = 0
-
-
-def pool_rows(pool: Pool, scope: Scope, *, only: list[int] | None = None) -> list[PoolRow]:
-    """Every rating of the pool the user may see (or those of `only`), in group then
-    Vietnamese name order. A fixed number of queries whatever the pool's size.
-    """
-    ratings_qs = Rating.objects.filter(scope.subject_filter(), pool=pool)
-    if only is not None:
-        ratings_qs = ratings_qs.filter(pk__in=only)
-    ratings = list(
-        ratings_qs.select_related(
-            "member__organization", "organization", "collective__organization", "pool"
-        )
-    )
-    hierarchy = Hierarchy(pool.cycle.organization)
-    locked = locked_unit_paths(pool.cycle)
-    rows = []
-    for rating, verdict in zip(ratings, eligibilities(ratings, cycle=pool.cycle), strict=True):
-        rating.pool = pool
-        if rating.member is not None:
-            group = rating.member.organization
-        elif rating.organization is not None:
-            group = hierarchy.parent_of(rating.organization) or rating.organization
-        else:
-            group = rating.collective.organization
-        unit = grassroots_path(subject_path(rating), hierarchy.by_path)
-        rights = row_rights(scope, rating, pool=pool, unit_path=unit, locked_units=locked)
-        rows.append(PoolRow(rating=rating, eligibility=verdict, rights=rights, group=group))
-    rows.sort(key=lambda row: (row.group.path, _row_name_key(row.rating)))
-    return rows
-
-
-def _row_name_key(rating: Rating) -> str:
-    if rating.member is not None:
-        return rating.member.sort_key
-    if rating.organization is not None:
-        return rating.organization.path
-    return rating.collective.name
-
-
-def group_rows(rows: list[PoolRow]) -> list[PoolGroup]:
-    """Rows by cell (or parent organization) with decided counts per level."""
-    groups: dict[int, PoolGroup] = {}
-    for row in rows:
-        group = groups.setdefault(row.group.pk, PoolGroup(organization=row.group))
-        group.rows.append(row)
-        group.counts.add(row)
-        if row.rating.proposal_level and not row.rating.decision_level and row.rights.decision:
-            group.proposals_pending += 1
-    return list(groups.values())

@@ -1,0 +1,127 @@
+"""The rows of a pool screen: each subject with the rules' verdict and the user's rights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from organizations.models import Organization
+from reviews.models import Pool, Rating
+from reviews.permissions import (
+    RowRights,
+    Scope,
+    grassroots_path,
+    locked_unit_paths,
+    row_rights,
+    subject_path,
+)
+from reviews.rules import Eligibility
+from reviews.selectors.eligibility import Hierarchy, eligibilities
+
+
+@dataclass
+class PoolRow:
+    """One subject on a pool screen, with what the rules say and what the user may change."""
+
+    rating: Rating
+    eligibility: Eligibility
+    rights: RowRights
+    group: Organization
+
+    @property
+    def decision_breaks_rules(self) -> bool:
+        level = self.rating.decision_level
+        return bool(level) and not self.eligibility.allows(level)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Rated with no decision, a decision the rules refuse, or a decision that departs
+        from the cell's proposal."""
+        rating = self.rating
+        if not self.eligibility.is_rated:
+            return False
+        if not rating.decision_level:
+            return True
+        if self.decision_breaks_rules:
+            return True
+        return bool(rating.proposal_level) and rating.proposal_level != rating.decision_level
+
+
+@dataclass
+class LevelCounts:
+    excellent: int = 0
+    good: int = 0
+    completed: int = 0
+    not_completed: int = 0
+    undecided: int = 0
+    not_rated: int = 0
+
+    def add(self, row: PoolRow) -> None:
+        attribute = {
+            "HTXSNV": "excellent",
+            "HTTNV": "good",
+            "HTNV": "completed",
+            "KHTNV": "not_completed",
+        }.get(row.rating.decision_level)
+        if not row.eligibility.is_rated:
+            attribute = "not_rated"
+        elif attribute is None:
+            attribute = "undecided"
+        setattr(self, attribute, getattr(self, attribute) + 1)
+
+
+@dataclass
+class PoolGroup:
+    organization: Organization
+    rows: list[PoolRow] = field(default_factory=list)
+    counts: LevelCounts = field(default_factory=LevelCounts)
+    proposals_pending: int = 0
+
+
+def pool_rows(pool: Pool, scope: Scope, *, only: list[int] | None = None) -> list[PoolRow]:
+    """Every rating of the pool the user may see (or those of `only`), in group then
+    Vietnamese name order. A fixed number of queries whatever the pool's size.
+    """
+    ratings_qs = Rating.objects.filter(scope.subject_filter(), pool=pool)
+    if only is not None:
+        ratings_qs = ratings_qs.filter(pk__in=only)
+    ratings = list(
+        ratings_qs.select_related(
+            "member__organization", "organization", "collective__organization", "pool"
+        )
+    )
+    hierarchy = Hierarchy(pool.cycle.organization)
+    locked = locked_unit_paths(pool.cycle)
+    rows = []
+    for rating, verdict in zip(ratings, eligibilities(ratings, cycle=pool.cycle), strict=True):
+        rating.pool = pool
+        if rating.member is not None:
+            group = rating.member.organization
+        elif rating.organization is not None:
+            group = hierarchy.parent_of(rating.organization) or rating.organization
+        else:
+            group = rating.collective.organization
+        unit = grassroots_path(subject_path(rating), hierarchy.by_path)
+        rights = row_rights(scope, rating, pool=pool, unit_path=unit, locked_units=locked)
+        rows.append(PoolRow(rating=rating, eligibility=verdict, rights=rights, group=group))
+    rows.sort(key=lambda row: (row.group.path, _row_name_key(row.rating)))
+    return rows
+
+
+def _row_name_key(rating: Rating) -> str:
+    if rating.member is not None:
+        return rating.member.sort_key
+    if rating.organization is not None:
+        return rating.organization.path
+    return rating.collective.name
+
+
+def group_rows(rows: list[PoolRow]) -> list[PoolGroup]:
+    """Rows by cell (or parent organization) with decided counts per level."""
+    groups: dict[int, PoolGroup] = {}
+    for row in rows:
+        group = groups.setdefault(row.group.pk, PoolGroup(organization=row.group))
+        group.rows.append(row)
+        group.counts.add(row)
+        if row.rating.proposal_level and not row.rating.decision_level and row.rights.decision:
+            group.proposals_pending += 1
+    return list(groups.values())

@@ -1,0 +1,141 @@
+"""Where the work stands: the user's cycle, progress in a scope, the Board's dashboard."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from organizations.models import Organization
+from organizations.permissions import active_assignments
+from reviews.models import (
+    Level,
+    Pool,
+    Rating,
+    ReviewCycle,
+    SubjectKind,
+    Submission,
+    SubmissionState,
+)
+from reviews.quota import QuotaStatus, quotas_by_pool
+
+
+def cycle_for_user(user) -> ReviewCycle | None:
+    """The cycle a user works in: the open one of his bloc, else the latest one."""
+    if getattr(user, "is_superuser", False):
+        roots = list(Organization.objects.filter(depth=1))
+    else:
+        paths = {a.organization.path[: Organization.steplen] for a in active_assignments(user)}
+        roots = list(Organization.objects.filter(path__in=paths))
+    cycles = ReviewCycle.objects.filter(organization__in=roots).select_related("organization")
+    return (
+        cycles.filter(status="open").order_by("-year").first() or cycles.order_by("-year").first()
+    )
+
+
+def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
+    """Submissions by state and member decisions by level under `nodes`, in two queries."""
+    path_filter = Q(pk__in=[])
+    rating_filter = Q(pk__in=[])
+    for node in nodes:
+        path_filter |= Q(organization__path__startswith=node.path)
+        rating_filter |= Q(member__organization__path__startswith=node.path)
+    submissions = Submission.objects.filter(path_filter, cycle=cycle).aggregate(
+        total=Count("pk"),
+        late=Count("pk", filter=Q(is_late=True)),
+        **{state: Count("pk", filter=Q(state=state)) for state in SubmissionState.values},
+    )
+    ratings = Rating.objects.filter(
+        rating_filter, cycle=cycle, subject_kind=SubjectKind.MEMBER
+    ).aggregate(
+        total=Count("pk"),
+        not_rated=Count("pk", filter=~Q(not_rated_reason="")),
+        undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
+        **{level: Count("pk", filter=Q(decision_level=level)) for level in Level.values},
+    )
+    return {
+        "submissions": submissions,
+        "submission_states": [
+            (state, label, submissions[state]) for state, label in SubmissionState.choices
+        ],
+        "ratings": ratings,
+        "levels": [(level, label, ratings[level]) for level, label in Level.choices],
+    }
+
+
+@dataclass
+class UnitProgress:
+    """One grassroots unit on the Organization Board's dashboard."""
+
+    unit: Organization
+    submission: Submission | None
+    member_quota: QuotaStatus | None
+    organization_quota: QuotaStatus | None
+    own_rating: Rating | None
+
+    @property
+    def state(self) -> str:
+        return self.submission.state if self.submission else SubmissionState.DRAFT
+
+    @property
+    def any_over(self) -> bool:
+        return any(
+            q is not None and q.is_over for q in (self.member_quota, self.organization_quota)
+        )
+
+    @property
+    def excellent_share_of_good(self) -> float | None:
+        """HTXSNV as a share of HTTNV among members: the quantity the 20% line bounds."""
+        quota = self.member_quota
+        if quota is None or quota.good == 0:
+            return None
+        return quota.excellent / quota.good
+
+
+def units_progress(cycle: ReviewCycle, units: list[Organization]) -> list[UnitProgress]:
+    """Every unit with its submission, its pools' quota and its own rating: four queries."""
+    unit_ids = [unit.pk for unit in units]
+    submissions = {
+        s.organization_id: s
+        for s in Submission.objects.filter(cycle=cycle, organization_id__in=unit_ids)
+    }
+    pools = list(Pool.objects.filter(cycle=cycle, owner_id__in=unit_ids).select_related("cycle"))
+    quotas = quotas_by_pool(pools)
+    by_owner: dict[tuple[int, str], QuotaStatus] = {
+        (pool.owner_id, pool.subject_kind): quotas[pool.pk] for pool in pools
+    }
+    own = {
+        r.organization_id: r
+        for r in Rating.objects.filter(
+            cycle=cycle, subject_kind=SubjectKind.ORGANIZATION, organization_id__in=unit_ids
+        )
+    }
+    return [
+        UnitProgress(
+            unit=unit,
+            submission=submissions.get(unit.pk),
+            member_quota=by_owner.get((unit.pk, SubjectKind.MEMBER)),
+            organization_quota=by_owner.get((unit.pk, SubjectKind.ORGANIZATION)),
+            own_rating=own.get(unit.pk),
+        )
+        for unit in units
+    ]
+
+
+def level_totals(progress: list[UnitProgress]) -> dict[str, int]:
+    """Member decisions by level over many units (the bloc-wide distribution)."""
+    totals = {
+        "excellent": 0,
+        "good": 0,
+        "completed": 0,
+        "not_completed": 0,
+        "undecided": 0,
+        "not_rated": 0,
+    }
+    for row in progress:
+        quota = row.member_quota
+        if quota is None:
+            continue
+        for key in totals:
+            totals[key] += getattr(quota, key)
+    return totals

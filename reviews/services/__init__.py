@@ -1,0 +1,27 @@
+"""Writes to cycles, pools, ratings and submissions. Every change leaves a record."""
+
+from reviews.services.cycles import cycle_change_status, cycle_create, cycle_prepare
+from reviews.services.pools import pool_finalize, pool_problems, pool_reopen
+from reviews.services.ratings import LEVEL_FIELDS, RATING_FIELDS, ratings_record
+from reviews.services.submissions import (
+    dossier_item_add,
+    dossier_item_remove,
+    submission_change_state,
+    submission_problems,
+)
+
+__all__ = [
+    "LEVEL_FIELDS",
+    "RATING_FIELDS",
+    "cycle_change_status",
+    "cycle_create",
+    "cycle_prepare",
+    "dossier_item_add",
+    "dossier_item_remove",
+    "pool_finalize",
+    "pool_problems",
+    "pool_reopen",
+    "ratings_record",
+    "submission_change_state",
+    "submission_problems",
+]

@@ -1,0 +1,192 @@
+"""Finalizing a pool (the committee approves its results) and reopening it."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.models import (
+    Level,
+    Pool,
+    PoolState,
+    PoolTransition,
+    Rating,
+    SubjectKind,
+)
+from reviews.quota import pool_quota
+from reviews.selectors import eligibilities
+
+
+def pool_problems(pool: Pool) -> list[ValidationError]:
+    """Everything that stops a pool from being finalized, each with its code (HD 21; §3, §5).
+
+    Over quota; a rated subject with no decision; a decision the rules do not allow and no
+    override records; an organization decided HTXSNV whose own members or subordinate
+    organizations do not meet the conditions for it.
+    """
+    problems: list[ValidationError] = []
+    cycle = pool.cycle
+    status = pool_quota(pool)
+    if status.is_over:
+        problems.append(
+            ValidationError(
+                _(
+                    'Vượt tỷ lệ cho phép: %(excellent)s "Hoàn thành xuất sắc nhiệm vụ" / tối đa '
+                    '%(allowed)s (%(rate)s%% × %(basis)s "Hoàn thành tốt nhiệm vụ").'
+                )
+                % {
+                    "excellent": status.excellent,
+                    "allowed": status.allowed,
+                    "rate": status.rate_percent,
+                    "basis": status.basis,
+                },
+                code="quota_exceeded",
+            )
+        )
+    ratings = list(
+        Rating.objects.filter(pool=pool).select_related("member", "organization", "collective")
+    )
+    undecided = [r for r in ratings if not r.not_rated_reason and not r.decision_level]
+    if undecided:
+        names = ", ".join(str(r.subject) for r in undecided[:5])
+        more = len(undecided) - 5
+        problems.append(
+            ValidationError(
+                _("%(count)s đối tượng chưa có quyết định xếp loại: %(names)s%(more)s.")
+                % {
+                    "count": len(undecided),
+                    "names": names,
+                    "more": _(" và %(n)s người khác") % {"n": more} if more > 0 else "",
+                },
+                code="undecided",
+            )
+        )
+    for rating, verdict in zip(ratings, eligibilities(ratings, cycle=cycle), strict=True):
+        if verdict.not_rated_reason != rating.not_rated_reason:
+            problems.append(
+                ValidationError(
+                    _("Điều kiện xếp loại của %(subject)s đã thay đổi; hãy xem lại.")
+                    % {"subject": rating.subject},
+                    code="eligibility_changed",
+                )
+            )
+        elif (
+            rating.decision_level
+            and not verdict.allows(rating.decision_level)
+            and not rating.has_override
+        ):
+            problems.append(
+                ValidationError(
+                    _("Quyết định cho %(subject)s vượt mức quy định: %(why)s")
+                    % {
+                        "subject": rating.subject,
+                        "why": " ".join(limit.message for limit in verdict.limits),
+                    },
+                    code="rule_violation",
+                )
+            )
+    if pool.subject_kind == SubjectKind.ORGANIZATION:
+        problems += _organization_excellence_problems(pool, ratings)
+    return problems
+
+
+def _organization_excellence_problems(pool: Pool, ratings: list[Rating]) -> list[ValidationError]:
+    """HD 21: a chi bộ is HTXSNV only if 100% of its rated members are HTNV or better and at
+    least 80% HTTNV or better; a đảng bộ likewise over its subordinate organizations."""
+    from reviews.rules import rule_set_for
+
+    rules = rule_set_for(pool.cycle.rule_set)
+    problems = []
+    for rating in ratings:
+        organization = rating.organization
+        if rating.decision_level != Level.EXCELLENT or organization is None:
+            continue
+        if rating.has_override:
+            continue
+        if organization.holds_members:
+            below = Rating.objects.filter(
+                cycle=pool.cycle,
+                subject_kind=SubjectKind.MEMBER,
+                member__organization=organization,
+                not_rated_reason="",
+            )
+        else:
+            below = Rating.objects.filter(
+                cycle=pool.cycle,
+                subject_kind=SubjectKind.ORGANIZATION,
+                organization__path__startswith=organization.path,
+                organization__depth=organization.depth + 1,
+                not_rated_reason="",
+            )
+        levels = list(below.values_list("decision_level", flat=True))
+        completed = sum(
+            1 for level in levels if level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETED)
+        )
+        good = sum(1 for level in levels if level in (Level.EXCELLENT, Level.GOOD))
+        if not rules.organization_may_be_excellent(
+            rated=len(levels), completed_or_better=completed, good_or_better=good
+        ):
+            problems.append(
+                ValidationError(
+                    _(
+                        '%(organization)s chưa đủ điều kiện "Hoàn thành xuất sắc nhiệm vụ": cần '
+                        '100%% đối tượng được xếp loại từ "Hoàn thành nhiệm vụ" trở lên và ít nhất '
+                        '80%% từ "Hoàn thành tốt nhiệm vụ" trở lên (hiện %(good)s/%(rated)s tốt '
+                        "trở lên, %(completed)s/%(rated)s hoàn thành trở lên; HD 21-HD/BTCTW)."
+                    )
+                    % {
+                        "organization": organization,
+                        "good": good,
+                        "completed": completed,
+                        "rated": len(levels),
+                    },
+                    code="organization_not_eligible_for_excellent",
+                )
+            )
+    return problems
+
+
+@transaction.atomic
+def pool_finalize(*, pool: Pool, acting_user: User | None) -> Pool:
+    """The committee approves its results ("Chốt kết quả"); refused, listing every problem,
+    while `pool_problems` finds any. The pool row is locked first, so no decision can slip in
+    between the check and the write."""
+    pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool.pk)
+    if pool.is_finalized:
+        return pool
+    problems = pool_problems(pool)
+    if problems:
+        raise ValidationError(problems)
+    pool.state = PoolState.FINALIZED
+    pool.finalized_at = timezone.now()
+    pool.finalized_by = acting_user
+    pool.save(update_fields=["state", "finalized_at", "finalized_by"])
+    PoolTransition.objects.create(
+        pool=pool, from_state=PoolState.OPEN, to_state=PoolState.FINALIZED, changed_by=acting_user
+    )
+    return pool
+
+
+@transaction.atomic
+def pool_reopen(*, pool: Pool, acting_user: User | None, reason: str) -> Pool:
+    """Reopen a finalized pool ("Mở lại"), with a reason kept in its history."""
+    if not reason.strip():
+        raise ValidationError(_("Mở lại kết quả cần nêu lý do."), code="reason_required")
+    pool = Pool.objects.select_for_update().get(pk=pool.pk)
+    if not pool.is_finalized:
+        return pool
+    pool.state = PoolState.OPEN
+    pool.finalized_at = None
+    pool.finalized_by = None
+    pool.save(update_fields=["state", "finalized_at", "finalized_by"])
+    PoolTransition.objects.create(
+        pool=pool,
+        from_state=PoolState.FINALIZED,
+        to_state=PoolState.OPEN,
+        changed_by=acting_user,
+        reason=reason.strip(),
+    )
+    return pool

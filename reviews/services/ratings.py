@@ -1,0 +1,217 @@
+"""The one write path for ratings: self-ratings, proposals, decisions, facts, overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reviews.models import (
+    Level,
+    Pool,
+    Rating,
+    RatingChange,
+    ReviewCycle,
+    Submission,
+    SubmissionState,
+)
+from reviews.quota import pool_quota
+from reviews.selectors import eligibilities
+
+#: Fields a rating write may change, and how each shows in the history.
+RATING_FIELDS = (
+    "self_level",
+    "proposal_level",
+    "votes_for",
+    "votes_against",
+    "decision_level",
+    "civil_service_level",
+    "targets_under_half",
+    "degradation_concluded",
+    "collective_disciplined",
+    "override_reason",
+    "override_reference",
+    "note",
+)
+LEVEL_FIELDS = ("self_level", "proposal_level", "decision_level")
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    return str(value)
+
+
+@transaction.atomic
+def ratings_record(
+    *,
+    cycle: ReviewCycle,
+    changes: Mapping[int, Mapping[str, Any]],
+    acting_user: User | None,
+    reason: str = "",
+    expected_versions: Mapping[int, int] | None = None,
+) -> list[Rating]:
+    """Write self-ratings, proposals, decisions and facts for many ratings at once.
+
+    The one write path for ratings (screens, imports, the demo). Rules (HD 21, DOMAIN.md §4–5):
+    a subject not rated takes no level; a decision outside what the rules allow needs an
+    override with reason and decision reference; a finalized pool is read-only; a decision that
+    raises the number of HTXSNV in a pool above its quota is refused. The pools are locked
+    (in primary-key order) before anything is counted, so concurrent writers cannot both pass.
+
+    Raises ValidationError with codes: unknown_field, stale_rating, not_rated_subject,
+    pool_finalized, submission_locked, rule_violation, override_incomplete, quota_exceeded.
+    """
+    for fields in changes.values():
+        unknown = set(fields) - set(RATING_FIELDS)
+        if unknown:
+            raise ValidationError(
+                _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+                code="unknown_field",
+            )
+    ratings = list(
+        Rating.objects.filter(cycle=cycle, pk__in=list(changes)).select_related(
+            "member", "organization", "collective", "pool"
+        )
+    )
+    if len(ratings) != len(changes):
+        raise ValidationError(_("Không tìm thấy kết quả xếp loại."), code="rating_not_found")
+    pool_ids = sorted({rating.pool_id for rating in ratings})
+    pools = {
+        pool.pk: pool
+        for pool in Pool.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk")
+    }
+    # Re-read under the lock: what was read before it may be stale.
+    locked = {
+        rating.pk: rating
+        for rating in Rating.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(changes))
+        .select_related("member", "organization", "collective")
+        .order_by("pk")
+    }
+    # A unit's own pools are read-only once its submission is sent or approved; only a
+    # superuser may still correct them, and the history records it.
+    if not getattr(acting_user, "is_superuser", False):
+        locked_owners = set(
+            Submission.objects.filter(
+                cycle=cycle,
+                organization_id__in={pool.owner_id for pool in pools.values()},
+                state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
+            ).values_list("organization_id", flat=True)
+        )
+        if locked_owners:
+            raise ValidationError(
+                _("Báo cáo của đơn vị đã gửi hoặc đã được phê duyệt: kết quả chỉ xem."),
+                code="submission_locked",
+            )
+    now = timezone.now()
+    history: list[RatingChange] = []
+    raised_excellent: set[int] = set()
+    touched: list[Rating] = []
+    for rating_id, fields in changes.items():
+        rating = locked[rating_id]
+        rating.pool = pools[rating.pool_id]
+        if expected_versions and expected_versions.get(rating_id, rating.version) != rating.version:
+            raise ValidationError(
+                _("Kết quả của %(subject)s vừa được người khác thay đổi; hãy tải lại trang.")
+                % {"subject": rating.subject},
+                code="stale_rating",
+            )
+        changed = {f: v for f, v in fields.items() if getattr(rating, f) != v}
+        if not changed:
+            continue
+        if rating.pool.is_finalized and ({"decision_level", "override_reason"} & set(changed)):
+            raise ValidationError(
+                _("Kết quả của nhóm này đã chốt; cần mở lại trước khi sửa quyết định."),
+                code="pool_finalized",
+            )
+        for field, value in changed.items():
+            history.append(
+                RatingChange(
+                    rating=rating,
+                    field=field,
+                    old_value=_display(getattr(rating, field)),
+                    new_value=_display(value),
+                    reason=reason,
+                    changed_by=acting_user,
+                )
+            )
+            setattr(rating, field, value)
+        if "decision_level" in changed:
+            rating.decided_at = now if rating.decision_level else None
+            rating.decided_by = acting_user if rating.decision_level else None
+            if rating.decision_level == Level.EXCELLENT:
+                raised_excellent.add(rating.pool_id)
+        if "override_reason" in changed:
+            rating.override_at = now if rating.override_reason else None
+            rating.override_by = acting_user if rating.override_reason else None
+        rating.version += 1
+        touched.append(rating)
+
+    for rating, verdict in zip(touched, eligibilities(touched, cycle=cycle), strict=True):
+        # The rules, not the stored reason, are the authority: facts may have changed since.
+        rating.not_rated_reason = verdict.not_rated_reason
+        if not verdict.is_rated and any(getattr(rating, f) for f in LEVEL_FIELDS):
+            raise ValidationError(
+                _("%(subject)s không xếp loại (%(reason)s).")
+                % {"subject": rating.subject, "reason": rating.get_not_rated_reason_display()},
+                code="not_rated_subject",
+            )
+        if bool(rating.override_reason.strip()) != bool(rating.override_reference.strip()):
+            raise ValidationError(
+                _("Điều chỉnh ngoài quy định cần cả lý do và số văn bản."),
+                code="override_incomplete",
+            )
+        if (
+            rating.decision_level
+            and not verdict.allows(rating.decision_level)
+            and not rating.override_reason
+        ):
+            raise ValidationError(
+                _('Quyết định "%(level)s" cho %(subject)s vượt quá mức quy định cho phép: %(why)s')
+                % {
+                    "level": rating.get_decision_level_display(),
+                    "subject": rating.subject,
+                    "why": " ".join(limit.message for limit in verdict.limits),
+                },
+                code="rule_violation",
+            )
+
+    Rating.objects.bulk_update(
+        touched,
+        [
+            *RATING_FIELDS,
+            "decided_at",
+            "decided_by",
+            "override_at",
+            "override_by",
+            "version",
+            "updated_at",
+        ],
+        batch_size=500,
+    )
+    RatingChange.objects.bulk_create(history, batch_size=1000)
+    for pool_id in sorted(raised_excellent):
+        status = pool_quota(pools[pool_id])
+        if status.is_over:
+            raise ValidationError(
+                _(
+                    'Vượt tỷ lệ cho phép: %(excellent)s "Hoàn thành xuất sắc nhiệm vụ" / tối đa '
+                    '%(allowed)s (%(rate)s%% × %(basis)s "Hoàn thành tốt nhiệm vụ").'
+                ),
+                code="quota_exceeded",
+                params={
+                    "excellent": status.excellent,
+                    "allowed": status.allowed,
+                    "rate": status.rate_percent,
+                    "basis": status.basis,
+                },
+            )
+    return touched

@@ -1,0 +1,286 @@
+"""Submissions of grassroots units to the Organization Board, and their dossier.
+
+Letter 897-CV/ĐUK: every grassroots unit sends its report and dossier to the Ban Thường vụ, through
+the Ban Tổ chức, before 25/11. A submission moves along SUBMISSION_TRANSITIONS; every move is
+recorded with who, when and the comment; the unit's clerks are told of a return or an approval.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.models import Role, RoleAssignment
+from reviews.models import (
+    REQUIRED_DOSSIER_KINDS,
+    SUBMISSION_TRANSITIONS,
+    DossierItem,
+    DossierKind,
+    Notification,
+    Pool,
+    Submission,
+    SubmissionState,
+    SubmissionTransition,
+)
+from reviews.quota import quotas_by_pool
+
+#: Uploads accepted in a dossier: checked by their first bytes, not by their name.
+DOSSIER_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    # DOCX, XLSX and ODF are zip archives; DOC and XLS are OLE compound files.
+    "application/zip": (b"PK\x03\x04",),
+    "application/x-ole-storage": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+DOSSIER_EXTENSIONS = {
+    "pdf": "application/pdf",
+    "docx": "application/zip",
+    "xlsx": "application/zip",
+    "odt": "application/zip",
+    "ods": "application/zip",
+    "doc": "application/x-ole-storage",
+    "xls": "application/x-ole-storage",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+DOSSIER_MAX_BYTES = 20 * 1024 * 1024
+
+
+def submission_problems(submission: Submission) -> list[ValidationError]:
+    """What stops a unit from submitting, each with its code (issue point 2).
+
+    Every pool the unit decides is finalized within quota (finalizing already required every
+    eligible subject decided and every hard rule kept or overridden); the required dossier items
+    are attached.
+    """
+    problems: list[ValidationError] = []
+    pools = list(
+        Pool.objects.filter(cycle=submission.cycle, owner=submission.organization).select_related(
+            "cycle", "owner"
+        )
+    )
+    quotas = quotas_by_pool(pools)
+    for pool in pools:
+        if not pool.is_finalized:
+            problems.append(
+                ValidationError(
+                    _("Chưa chốt kết quả xếp loại: %(pool)s.")
+                    % {"pool": pool.get_subject_kind_display()},
+                    code="pool_not_finalized",
+                )
+            )
+        elif quotas[pool.pk].is_over:
+            problems.append(
+                ValidationError(
+                    _("Vượt tỷ lệ cho phép: %(pool)s.") % {"pool": pool.get_subject_kind_display()},
+                    code="quota_exceeded",
+                )
+            )
+    present = set(submission.dossier_items.present().values_list("kind", flat=True))
+    problems.extend(
+        ValidationError(
+            _("Thiếu tài liệu: %(kind)s.") % {"kind": DossierKind(kind).label},
+            code="dossier_missing",
+        )
+        for kind in REQUIRED_DOSSIER_KINDS
+        if kind not in present
+    )
+    return problems
+
+
+def _notify(*, users, message: str, link: str) -> None:
+    """On-site notifications now; mail once the transaction commits."""
+    users = [user for user in users if user.is_active]
+    Notification.objects.bulk_create(
+        [Notification(user=user, message=message[:500], link=link) for user in users]
+    )
+    recipients = [user.email for user in users if user.email]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=message[:120],
+                message=f"{message}\n\n{link}",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+                fail_silently=True,
+            )
+        )
+
+
+def unit_clerks(submission: Submission) -> list[User]:
+    return [
+        assignment.user
+        for assignment in RoleAssignment.objects.active()
+        .filter(organization=submission.organization, role=Role.CLERK)
+        .select_related("user")
+    ]
+
+
+@transaction.atomic
+def submission_change_state(
+    *,
+    submission: Submission,
+    state: str,
+    acting_user: User | None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
+) -> Submission:
+    """Move a submission along SUBMISSION_TRANSITIONS and record who, when and why.
+
+    Returning (or reopening an approved one) needs a comment. Sending checks
+    `submission_problems` and marks a submission after the deadline as late.
+    Raises ValidationError: submission_transition_not_allowed, comment_required, or the list of
+    problems.
+    """
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("cycle", "organization")
+        .get(pk=submission.pk)
+    )
+    if state not in SUBMISSION_TRANSITIONS[submission.state]:
+        raise ValidationError(
+            _('Không thể chuyển báo cáo từ "%(old)s" sang "%(new)s".')
+            % {"old": submission.get_state_display(), "new": SubmissionState(state).label},
+            code="submission_transition_not_allowed",
+        )
+    if state == SubmissionState.RETURNED and not comment.strip():
+        raise ValidationError(
+            _("Trả lại hoặc mở lại báo cáo cần ghi ý kiến."), code="comment_required"
+        )
+    if state == SubmissionState.SUBMITTED:
+        problems = submission_problems(submission)
+        if problems:
+            raise ValidationError(problems)
+    at = at or timezone.now()
+    old = submission.state
+    submission.state = state
+    if state == SubmissionState.SUBMITTED:
+        submission.submitted_at = at
+        submission.is_late = timezone.localdate(at) > submission.cycle.deadline
+        submission.approved_at = None
+    elif state == SubmissionState.APPROVED:
+        submission.approved_at = at
+    elif state == SubmissionState.RETURNED:
+        submission.approved_at = None
+    submission.save()
+    SubmissionTransition.objects.create(
+        submission=submission,
+        from_state=old,
+        to_state=state,
+        changed_at=at,
+        changed_by=acting_user,
+        comment=comment.strip(),
+    )
+    link = reverse("reviews:submission", args=[submission.pk])
+    if state == SubmissionState.RETURNED:
+        _notify(
+            users=unit_clerks(submission),
+            message=_("Báo cáo của %(unit)s bị trả lại: %(comment)s")
+            % {"unit": submission.organization, "comment": comment.strip()},
+            link=link,
+        )
+    elif state == SubmissionState.APPROVED:
+        _notify(
+            users=unit_clerks(submission),
+            message=_("Báo cáo của %(unit)s đã được phê duyệt.")
+            % {"unit": submission.organization},
+            link=link,
+        )
+    return submission
+
+
+def _detect_type(head: bytes) -> str | None:
+    for content_type, signatures in DOSSIER_SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def dossier_item_add(
+    *,
+    submission: Submission,
+    kind: str,
+    upload: UploadedFile,
+    acting_user: User | None,
+    title: str = "",
+) -> DossierItem:
+    """Attach a file to a submission that is still being prepared.
+
+    The file is checked by content (its first bytes must match its extension), by size
+    (DOSSIER_MAX_BYTES) and stored under a generated name outside the static root.
+    """
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+    if submission.is_locked:
+        raise ValidationError(
+            _("Báo cáo đã gửi hoặc đã phê duyệt: không thể thay đổi hồ sơ."),
+            code="submission_locked",
+        )
+    if kind not in DossierKind.values:
+        raise ValidationError(_("Loại tài liệu không hợp lệ."), code="invalid_kind")
+    name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in DOSSIER_EXTENSIONS:
+        raise ValidationError(
+            _("Chỉ nhận tệp PDF, Word, Excel, OpenDocument, JPEG hoặc PNG."),
+            code="invalid_extension",
+        )
+    if upload.size is None or upload.size == 0:
+        raise ValidationError(_("Tệp rỗng."), code="empty_file")
+    if upload.size > DOSSIER_MAX_BYTES:
+        raise ValidationError(
+            _("Tệp lớn hơn %(mb)s MB.") % {"mb": DOSSIER_MAX_BYTES // (1024 * 1024)},
+            code="file_too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    if _detect_type(head) != DOSSIER_EXTENSIONS[extension]:
+        raise ValidationError(
+            _("Nội dung tệp không khớp với định dạng .%(ext)s.") % {"ext": extension},
+            code="content_mismatch",
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    item = DossierItem(
+        submission=submission,
+        kind=kind,
+        title=title.strip()[:255],
+        original_name=name,
+        content_type=DOSSIER_EXTENSIONS[extension],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=acting_user,
+    )
+    item.file.save(name, upload, save=False)
+    item.save()
+    return item
+
+
+@transaction.atomic
+def dossier_item_remove(*, item: DossierItem, acting_user: User | None) -> DossierItem:
+    """Take an item out of the dossier; the record stays (who removed it, when)."""
+    submission = Submission.objects.select_for_update(of=("self",)).get(pk=item.submission_id)
+    if submission.is_locked:
+        raise ValidationError(
+            _("Báo cáo đã gửi hoặc đã phê duyệt: không thể thay đổi hồ sơ."),
+            code="submission_locked",
+        )
+    item.removed_at = timezone.now()
+    item.removed_by = acting_user
+    item.save(update_fields=["removed_at", "removed_by"])
+    return item

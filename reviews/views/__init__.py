@@ -1,0 +1,1 @@
+"""Screens of the review cycle, by concern: ratings and pools, submissions, the dashboard."""

@@ -1,0 +1,117 @@
+"""The Organization Board's dashboard: every grassroots unit's progress against the deadline."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from organizations.models import GrassrootsType, Organization, Role
+from reviews.models import SubmissionState
+from reviews.selectors.progress import level_totals, units_progress
+from reviews.views.ratings import CycleMixin
+
+DASHBOARD_ROLES = {
+    Role.ORGANIZATION_BOARD,
+    Role.INSPECTION_COMMITTEE,
+    Role.OFFICE,
+    Role.VIEWER,
+}
+SORTS = {
+    "ten": lambda row: row.unit.path,
+    "trang-thai": lambda row: (row.state, row.unit.path),
+    "gui-luc": lambda row: (
+        row.submission.submitted_at is None if row.submission else True,
+        row.submission.submitted_at.timestamp()
+        if row.submission and row.submission.submitted_at
+        else 0,
+    ),
+    "ty-le": lambda row: -(row.excellent_share_of_good or 0),
+}
+
+
+class DashboardView(CycleMixin, TemplateView):
+    """Every unit: state, time, late flag, counts and shares per level, quota per pool."""
+
+    template_name = "reviews/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scope = self.scope
+        bloc = self.cycle.organization
+        if not scope.covers(bloc.path, DASHBOARD_ROLES):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        units = list(
+            Organization.objects.subtree_of(bloc)
+            .grassroots()
+            .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=self.cycle.reference_date))
+        )
+        everything = units_progress(self.cycle, units)
+        rows = everything
+        state = self.request.GET.get("trang_thai", "")
+        if state in SubmissionState.values:
+            rows = [row for row in rows if row.state == state]
+        unit_type = self.request.GET.get("loai_hinh", "")
+        if unit_type in GrassrootsType.values:
+            rows = [row for row in rows if row.unit.grassroots_type == unit_type]
+        if self.request.GET.get("tre_han"):
+            rows = [row for row in rows if row.submission and row.submission.is_late]
+        if self.request.GET.get("vuot"):
+            rows = [row for row in rows if row.any_over]
+        sort = self.request.GET.get("sap_xep", "ten")
+        rows = sorted(rows, key=SORTS.get(sort, SORTS["ten"]))
+        states = dict.fromkeys(SubmissionState.values, 0)
+        for row in everything:
+            states[row.state] += 1
+        totals = level_totals(everything)
+        rated = sum(v for k, v in totals.items() if k != "not_rated")
+        context.update(
+            cycle=self.cycle,
+            rows=rows,
+            total_units=len(everything),
+            state_counts=[
+                (value, label, states[value]) for value, label in SubmissionState.choices
+            ],
+            late_count=sum(1 for row in everything if row.submission and row.submission.is_late),
+            over_count=sum(1 for row in everything if row.any_over),
+            totals=totals,
+            rated_total=rated,
+            distribution=_distribution(totals, rated),
+            chart_rows=[row for row in rows if row.member_quota and row.member_quota.good],
+            rate_percent=float(self.cycle.quota_rate) * 100,
+            filters={
+                "trang_thai": state,
+                "loai_hinh": unit_type,
+                "tre_han": self.request.GET.get("tre_han", ""),
+                "vuot": self.request.GET.get("vuot", ""),
+                "sap_xep": sort,
+            },
+            states=SubmissionState.choices,
+            unit_types=GrassrootsType.choices,
+        )
+        return context
+
+
+def _distribution(totals: dict[str, int], rated: int) -> list[dict]:
+    """Stacked-bar segments for the bloc's member levels (percent of those rated)."""
+    segments = [
+        ("excellent", _("Hoàn thành xuất sắc"), "#1b5e20"),
+        ("good", _("Hoàn thành tốt"), "#43a047"),
+        ("completed", _("Hoàn thành"), "#f9a825"),
+        ("not_completed", _("Không hoàn thành"), "#c62828"),
+        ("undecided", _("Chưa quyết định"), "#9e9e9e"),
+    ]
+    result, offset = [], 0.0
+    for key, label, color in segments:
+        share = 100 * totals[key] / rated if rated else 0
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "color": color,
+                "count": totals[key],
+                "share": share,
+                "offset": offset,
+            }
+        )
+        offset += share
+    return result

@@ -1,0 +1,50 @@
+"""The home page: the user's organization, the cycle and its deadline, where his work stands."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from organizations.permissions import active_assignments
+from reviews.models import Notification, Submission
+from reviews.selectors import cycle_for_user, progress_in_scope
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    """The user's organization, the cycle and its deadline, and where his work stands."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assignments = list(active_assignments(self.request.user))
+        cycle = cycle_for_user(self.request.user)
+        context["assignments"] = assignments
+        context["cycle"] = cycle
+        if cycle is not None:
+            nodes = [a.organization for a in assignments]
+            if self.request.user.is_superuser and not nodes:
+                nodes = [cycle.organization]
+            context["progress"] = progress_in_scope(cycle, nodes)
+            context["submissions"] = Submission.objects.filter(
+                cycle=cycle,
+                organization__in=[a.organization for a in assignments if a.role == "clerk"],
+            ).select_related("organization")
+        return context
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    """The user's notifications, newest first; opening the page marks them read."""
+
+    template_name = "reviews/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = 30
+
+    def get_queryset(self):
+        return Notification.objects.filter(user=self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        return response

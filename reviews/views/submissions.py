@@ -1,0 +1,182 @@
+"""A unit's submission: its checklist, dossier, history, and the Board's approve or return."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from organizations.models import Role
+from reviews.models import DossierItem, DossierKind, Pool, Submission, SubmissionState
+from reviews.quota import quotas_by_pool
+from reviews.services import (
+    dossier_item_add,
+    dossier_item_remove,
+    submission_change_state,
+    submission_problems,
+)
+from reviews.views.ratings import CycleMixin, error_messages
+
+
+class DossierUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Loại tài liệu"), choices=DossierKind.choices)
+    title = forms.CharField(label=gettext_lazy("Tên tài liệu"), max_length=255, required=False)
+    file = forms.FileField(
+        label=gettext_lazy("Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)"), max_length=255
+    )
+
+
+class SubmissionMixin(CycleMixin):
+    def visible_submissions(self):
+        queryset = Submission.objects.filter(cycle=self.cycle).select_related(
+            "organization", "cycle"
+        )
+        if self.scope.is_superuser:
+            return queryset
+        condition = Q(pk__in=[])
+        for path in self.scope.all_paths():
+            condition |= Q(organization__path__startswith=path)
+        return queryset.filter(condition)
+
+    def get_submission(self, pk) -> Submission:
+        return get_object_or_404(self.visible_submissions(), pk=pk)
+
+    def is_clerk(self, submission) -> bool:
+        return self.scope.covers(submission.organization.path, {Role.CLERK})
+
+    def is_board(self, submission) -> bool:
+        return self.scope.covers(submission.organization.path, {Role.ORGANIZATION_BOARD})
+
+
+class SubmissionView(SubmissionMixin, TemplateView):
+    """Read-only drill-down for anyone who sees the unit; actions for its clerk and the Board."""
+
+    template_name = "reviews/submission.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = self.get_submission(kwargs["pk"])
+        pools = list(
+            Pool.objects.filter(cycle=self.cycle, owner=submission.organization).select_related(
+                "cycle", "owner"
+            )
+        )
+        quotas = quotas_by_pool(pools)
+        editable = self.cycle.is_open and not submission.is_locked
+        context.update(
+            cycle=self.cycle,
+            submission=submission,
+            pools=[(pool, quotas[pool.pk]) for pool in pools],
+            problems=submission_problems(submission) if not submission.is_locked else [],
+            items=submission.dossier_items.present().select_related("uploaded_by"),
+            transitions=submission.transitions.select_related("changed_by"),
+            can_submit=self.is_clerk(submission) and editable,
+            can_upload=self.is_clerk(submission) and editable,
+            can_review=self.is_board(submission) and submission.state == SubmissionState.SUBMITTED,
+            can_reopen=self.is_board(submission) and submission.state == SubmissionState.APPROVED,
+            upload_form=DossierUploadForm(),
+        )
+        return context
+
+
+ACTIONS = {
+    "submit": (SubmissionState.SUBMITTED, "clerk", gettext_lazy("Đã gửi báo cáo.")),
+    "approve": (SubmissionState.APPROVED, "board", gettext_lazy("Đã phê duyệt báo cáo.")),
+    "return": (SubmissionState.RETURNED, "board", gettext_lazy("Đã trả lại báo cáo.")),
+    "reopen": (SubmissionState.RETURNED, "board", gettext_lazy("Đã mở lại báo cáo.")),
+}
+
+
+class SubmissionActView(SubmissionMixin, View):
+    """POST: submit (clerk), approve, return or reopen with a comment (Organization Board)."""
+
+    def post(self, request, pk):
+        submission = self.get_submission(pk)
+        action = ACTIONS.get(request.POST.get("action", ""))
+        if action is None:
+            raise Http404
+        state, who, done = action
+        allowed = self.is_clerk(submission) if who == "clerk" else self.is_board(submission)
+        if not allowed or (who == "clerk" and not self.cycle.is_open):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        comment = request.POST.get("comment", "")[:2000]
+        if request.POST.get("action") == "reopen" and submission.state != SubmissionState.APPROVED:
+            messages.error(request, _("Chỉ mở lại báo cáo đã phê duyệt."))
+            return redirect("reviews:submission", pk=submission.pk)
+        try:
+            submission_change_state(
+                submission=submission, state=state, acting_user=request.user, comment=comment
+            )
+        except ValidationError as error:
+            for text in error_messages(error):
+                messages.error(request, text)
+        else:
+            messages.success(request, str(done))
+        return redirect("reviews:submission", pk=submission.pk)
+
+
+class DossierUploadView(SubmissionMixin, View):
+    def post(self, request, pk):
+        submission = self.get_submission(pk)
+        if not self.is_clerk(submission) or not self.cycle.is_open:
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        form = DossierUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for text in errors:
+                    messages.error(request, text)
+            return redirect("reviews:submission", pk=submission.pk)
+        try:
+            dossier_item_add(
+                submission=submission,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            for text in error_messages(error):
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Đã đính kèm tài liệu."))
+        return redirect("reviews:submission", pk=submission.pk)
+
+
+class DossierItemMixin(SubmissionMixin):
+    def get_item(self, pk) -> DossierItem:
+        item = get_object_or_404(DossierItem.objects.present().select_related("submission"), pk=pk)
+        self.get_submission(item.submission_id)  # 404 outside the user's scope
+        return item
+
+
+class DossierDownloadView(DossierItemMixin, View):
+    """Only those who see the unit may download; always as an attachment."""
+
+    def get(self, request, pk):
+        item = self.get_item(pk)
+        return FileResponse(
+            item.file.open("rb"),
+            as_attachment=True,
+            filename=item.original_name,
+            content_type=item.content_type,
+        )
+
+
+class DossierRemoveView(DossierItemMixin, View):
+    def post(self, request, pk):
+        item = self.get_item(pk)
+        if not self.is_clerk(item.submission):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        try:
+            dossier_item_remove(item=item, acting_user=request.user)
+        except ValidationError as error:
+            for text in error_messages(error):
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Đã gỡ tài liệu khỏi hồ sơ."))
+        return redirect("reviews:submission", pk=item.submission_id)
