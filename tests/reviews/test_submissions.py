@@ -1,0 +1,172 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from organizations.models import Role
+from reviews.models import (
+    REQUIRED_DOSSIER_KINDS,
+    Level,
+    Notification,
+    Rating,
+    Submission,
+    SubmissionState,
+)
+from reviews.services import (
+    dossier_item_add,
+    pool_finalize,
+    ratings_record,
+    submission_change_state,
+)
+from tests.factories import RoleAssignmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def clerk(small_bloc):
+    user = UserFactory(username="canbo", email="canbo@example.vn")
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
+    return user
+
+
+@pytest.fixture
+def board(small_bloc):
+    user = UserFactory(username="btc")
+    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
+    return user
+
+
+@pytest.fixture
+def submission(open_cycle, small_bloc):
+    return Submission.objects.get(cycle=open_cycle, organization=small_bloc["unit"])
+
+
+def pdf(name="bien-ban.pdf", content=PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def complete_unit(cycle, submission, clerk):
+    """Decide, finalize every pool of the unit and attach the required dossier."""
+    for pool in cycle.pools.filter(owner=submission.organization):
+        ratings_record(
+            cycle=cycle,
+            changes={
+                r.pk: {"decision_level": Level.GOOD}
+                for r in pool.ratings.filter(not_rated_reason="")
+            },
+            acting_user=clerk,
+        )
+        pool_finalize(pool=pool, acting_user=clerk)
+    for kind in REQUIRED_DOSSIER_KINDS:
+        dossier_item_add(submission=submission, kind=kind, upload=pdf(), acting_user=clerk)
+
+
+def test_submitting_an_incomplete_unit_lists_what_is_missing(submission, clerk):
+    with pytest.raises(ValidationError) as error:
+        submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    codes = {e.code for e in error.value.error_list}
+    assert codes == {"pool_not_finalized", "dossier_missing"}
+    submission.refresh_from_db()
+    assert submission.state == SubmissionState.DRAFT
+
+
+def test_full_flow_submit_return_resubmit_approve(
+    open_cycle, submission, clerk, board, django_capture_on_commit_callbacks
+):
+    complete_unit(open_cycle, submission, clerk)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    with pytest.raises(ValidationError) as error:
+        submission_change_state(submission=submission, state="returned", acting_user=board)
+    assert error.value.code == "comment_required"
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_change_state(
+            submission=submission, state="returned", acting_user=board, comment="Thiếu chữ ký."
+        )
+    assert Notification.objects.filter(user=clerk, message__contains="Thiếu chữ ký").exists()
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_change_state(submission=submission, state="approved", acting_user=board)
+    states = list(submission.transitions.order_by("pk").values_list("to_state", flat=True))
+    assert states == ["submitted", "returned", "submitted", "approved"]
+    assert len(mail.outbox) == 2  # returned, approved
+
+
+def test_ratings_are_read_only_once_submitted(open_cycle, submission, clerk):
+    complete_unit(open_cycle, submission, clerk)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    rating = Rating.objects.filter(pool__owner=submission.organization).first()
+    with pytest.raises(ValidationError) as error:
+        ratings_record(cycle=open_cycle, changes={rating.pk: {"note": "sửa"}}, acting_user=clerk)
+    assert error.value.code == "submission_locked"
+
+
+def test_late_submission_is_accepted_and_marked(open_cycle, submission, clerk):
+    complete_unit(open_cycle, submission, clerk)
+    late = datetime.datetime(2021, 11, 27, 9, 0, tzinfo=datetime.UTC)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk, at=late)
+    submission.refresh_from_db()
+    assert submission.is_late
+
+
+def test_transitions_outside_the_table_are_refused(submission, board):
+    with pytest.raises(ValidationError) as error:
+        submission_change_state(submission=submission, state="approved", acting_user=board)
+    assert error.value.code == "submission_transition_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("virus.exe", b"MZ\x90\x00", "invalid_extension"),
+        ("fake.pdf", b"<html>not a pdf</html>", "content_mismatch"),
+        ("empty.pdf", b"", "empty_file"),
+    ],
+)
+def test_uploads_are_checked_by_content(submission, clerk, name, content, code):
+    with pytest.raises(ValidationError) as error:
+        dossier_item_add(
+            submission=submission, kind="minutes", upload=pdf(name, content), acting_user=clerk
+        )
+    assert error.value.code == code
+
+
+def test_dossier_downloads_only_inside_the_scope(
+    client, submission, clerk, small_bloc, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    item = dossier_item_add(submission=submission, kind="minutes", upload=pdf(), acting_user=clerk)
+    assert not item.file.name.endswith("bien-ban.pdf")  # generated name
+    client.force_login(clerk)
+    response = client.get(reverse("reviews:dossier-download", args=[item.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    other = UserFactory(username="khac")
+    RoleAssignmentFactory(user=other, organization=small_bloc["cell_unit"], role=Role.CLERK)
+    client.force_login(other)
+    assert client.get(reverse("reviews:dossier-download", args=[item.pk])).status_code == 404
+
+
+def test_reminders_go_only_to_units_not_submitted(open_cycle, submission, clerk, small_bloc):
+    other_clerk = UserFactory(username="canbo2", email="canbo2@example.vn")
+    RoleAssignmentFactory(user=other_clerk, organization=small_bloc["cell_unit"], role=Role.CLERK)
+    complete_unit(open_cycle, submission, clerk)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    mail.outbox.clear()
+    call_command("send_reminders", "--cycle", "2021")
+    assert [m.to for m in mail.outbox] == [["canbo2@example.vn"]]
+
+
+def test_dashboard_shows_every_unit_to_the_board_only(client, open_cycle, board, clerk):
+    client.force_login(board)
+    response = client.get(reverse("reviews:dashboard"))
+    assert response.status_code == 200
+    assert response.context["total_units"] == 2
+    client.force_login(clerk)
+    assert client.get(reverse("reviews:dashboard")).status_code == 403
