@@ -117,7 +117,7 @@ class ServiceWriteMixin:
 
 
 class VietnameseSearchMixin:
-    """Search in NFC, the form names are stored in: a term typed in NFD still matches."""
+    """Search in NFC, the form names are stored in, so a term typed in NFD still matches."""
 
     def get_search_results(self, request, queryset, search_term):
         return super().get_search_results(
@@ -171,7 +171,7 @@ class OrganizationAdminForm(forms.ModelForm):
         candidates = Organization.objects.filter(kind__in=list(ALLOWED_CHILD_KINDS))
         if self.instance.pk:
             candidates = candidates.exclude(path__startswith=self.instance.path)
-            parent = self.instance.get_parent()
+            parent = Organization.objects.get_parent(self.instance)
             self.fields["parent"].initial = parent
             # Only a root may stay without a superior; a move needs a new parent.
             self.fields["parent"].required = parent is not None
@@ -229,6 +229,10 @@ class OrganizationAdmin(ServiceWriteMixin, VietnameseSearchMixin, TreeAdmin):
         "move_into_own_subtree": "parent",
     }
 
+    def get_inlines(self, request, obj):
+        # A new node has no history yet, and a role is checked against a node that exists.
+        return self.inlines if obj is not None else ()
+
     def get_readonly_fields(self, request, obj=None):
         # The kind is fixed at creation: the services have no way to change it.
         return ("kind",) if obj is not None else ()
@@ -266,7 +270,7 @@ class OrganizationAdmin(ServiceWriteMixin, VietnameseSearchMixin, TreeAdmin):
                         reverse("admin:organizations_organization_change", args=[child.pk]),
                         child,
                     )
-                    for child in node.get_children()
+                    for child in Organization.objects.get_children(node)
                 )
         return deleted, counts, perms_needed, protected
 
@@ -287,14 +291,18 @@ class OrganizationAdmin(ServiceWriteMixin, VietnameseSearchMixin, TreeAdmin):
             return self._move_refused(
                 request, gettext("Bạn không có quyền thực hiện thao tác này."), status=403
             )
-        new_parent = target if form.cleaned_data["relation"] == "child" else target.get_parent()
+        new_parent = (
+            target
+            if form.cleaned_data["relation"] == "child"
+            else Organization.objects.get_parent(target)
+        )
         if new_parent is None:
             return self._move_refused(
                 request,
                 gettext("Không thể đưa %(node)s lên cấp cao nhất: chỉ Đảng bộ Khối ở cấp đó.")
                 % {"node": node},
             )
-        old_parent = node.get_parent()
+        old_parent = Organization.objects.get_parent(node)
         if old_parent is not None and old_parent.pk == new_parent.pk:
             messages.info(
                 request,

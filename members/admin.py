@@ -1,0 +1,348 @@
+"""Admin for members, their periods, history, discipline and leadership collectives.
+
+Saves go through `members.services` (see `organizations.admin.ServiceWriteMixin`).
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import (
+    CollectiveMembership,
+    DisciplineRecord,
+    LeadershipCollective,
+    Member,
+    MembershipEvent,
+    StatusPeriod,
+)
+from members.services import member_create, member_discipline, member_leave, member_transfer
+from organizations.admin import (
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    ServiceWriteMixin,
+    VietnameseSearchMixin,
+)
+from organizations.models import Organization
+
+#: Member fields the admin form edits.
+MEMBER_FIELDS = (
+    "full_name",
+    "gender",
+    "date_of_birth",
+    "card_number",
+    "organization",
+    "admitted_on",
+    "official_on",
+    "is_civil_servant",
+    "leadership_post",
+    "managing_level",
+    "left_on",
+    "left_reason",
+)
+DISCIPLINE_FIELDS = (
+    "form",
+    "decision_number",
+    "decided_on",
+    "counted_year",
+    "violation",
+    "issued_by",
+)
+
+
+class GrassrootsUnitFilter(admin.SimpleListFilter):
+    """Members of one grassroots organization: all its cells, read off the materialized path."""
+
+    title = _("tổ chức cơ sở đảng")
+    parameter_name = "co_so"
+    path_lookup = "organization__path__startswith"
+
+    def lookups(self, request, model_admin):
+        units = Organization.objects.grassroots().only("pk", "name", "path")
+        return [(str(unit.pk), unit.name) for unit in units]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        path = Organization.objects.filter(pk=self.value()).values_list("path", flat=True).first()
+        if path is None:
+            return queryset.none()
+        return queryset.filter(**{self.path_lookup: path})
+
+
+class MemberStatusFilter(admin.SimpleListFilter):
+    title = _("tình trạng")
+    parameter_name = "tinh_trang"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("Đang sinh hoạt")),
+            ("official", _("Đảng viên chính thức")),
+            ("probationary", _("Đảng viên dự bị")),
+            ("left", _("Đã ra khỏi Đảng bộ")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        probationary = Q(official_on__isnull=True) | Q(official_on__gt=today)
+        match self.value():
+            case "current":
+                return queryset.current()
+            case "official":
+                return queryset.current().exclude(probationary)
+            case "probationary":
+                return queryset.current().filter(probationary)
+            case "left":
+                return queryset.filter(left_on__isnull=False)
+        return queryset
+
+
+class MemberAdminForm(forms.ModelForm):
+    transferred_in_on = forms.DateField(
+        label=_("Ngày chuyển sinh hoạt đến"),
+        required=False,
+        help_text=_("Chỉ nhập khi đảng viên chuyển đến từ ngoài Đảng bộ; để trống nếu kết nạp."),
+    )
+    transferred_from = forms.CharField(label=_("Chuyển đến từ"), required=False, max_length=255)
+
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+
+
+class StatusPeriodInline(admin.TabularInline):
+    model = StatusPeriod
+    extra = 0
+    fields = ("kind", "starts_on", "ends_on", "reference", "note")
+
+
+class MembershipEventInline(ReadOnlyInline):
+    model = MembershipEvent
+    fk_name = "member"
+    fields = (
+        "occurred_on",
+        "kind",
+        "from_organization",
+        "to_organization",
+        "outside_party_body",
+        "note",
+        "recorded_by",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("from_organization", "to_organization", "recorded_by")
+        )
+
+
+class DisciplineRecordInline(admin.TabularInline):
+    model = DisciplineRecord
+    extra = 0
+    fields = DISCIPLINE_FIELDS
+
+
+@admin.register(Member)
+class MemberAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    form = MemberAdminForm
+    list_display = (
+        "display_name",
+        "card_number",
+        "organization",
+        "status",
+        "gender",
+        "is_civil_servant",
+        "leadership_post",
+        "managing_level",
+    )
+    list_filter = (
+        GrassrootsUnitFilter,
+        MemberStatusFilter,
+        "gender",
+        "is_civil_servant",
+        "managing_level",
+    )
+    list_select_related = ("organization",)
+    search_fields = ("full_name", "card_number")
+    ordering = ("sort_key", "pk")
+    autocomplete_fields = ("organization",)
+    inlines = (StatusPeriodInline, MembershipEventInline, DisciplineRecordInline)
+    service_error_fields = {"member_left": "organization"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ("full_name", "gender", "date_of_birth", "card_number")}),
+            (_("Sinh hoạt đảng"), {"fields": ("organization", "admitted_on", "official_on")}),
+            (_("Công tác"), {"fields": ("is_civil_servant", "leadership_post", "managing_level")}),
+        ]
+        if obj is None:
+            # Admitted here or transferred in; leaving is recorded later, on the member's page.
+            fieldsets.insert(
+                2,
+                (
+                    _("Chuyển đến từ ngoài Đảng bộ"),
+                    {"fields": ("transferred_in_on", "transferred_from")},
+                ),
+            )
+        else:
+            fieldsets += [
+                (_("Ra khỏi Đảng bộ"), {"fields": ("left_on", "left_reason")}),
+                (_("Thông tin khác"), {"fields": ("created_at", "updated_at")}),
+            ]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("created_at", "updated_at") if obj is not None else ()
+
+    @admin.display(description=_("họ và tên"), ordering="sort_key")
+    def display_name(self, obj: Member) -> str:
+        return obj.full_name
+
+    @admin.display(description=_("tình trạng"))
+    def status(self, obj: Member) -> str:
+        if obj.left_on:
+            return _("Đã ra khỏi Đảng bộ")
+        if obj.is_probationary_on(timezone.localdate()):
+            return _("Dự bị")
+        return _("Chính thức")
+
+    def write(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            return member_create(
+                acting_user=request.user,
+                transferred_in_on=data.get("transferred_in_on"),
+                transferred_from=data.get("transferred_from", ""),
+                **{field: data[field] for field in MEMBER_FIELDS if field in data},
+            )
+        member = Member.objects.get(pk=obj.pk)
+        leaving = bool(data.get("left_on")) and member.left_on is None
+        special = {"organization", *(("left_on", "left_reason") if leaving else ())}
+        plain = [
+            field for field in form.changed_data if field in MEMBER_FIELDS and field not in special
+        ]
+        if plain:
+            for field in plain:
+                setattr(member, field, data[field])
+            member.full_clean(exclude=["sort_key"])
+            member.save(update_fields=[*plain, "updated_at"])
+        if "organization" in form.changed_data:
+            member = member_transfer(
+                member=member,
+                to_organization=data["organization"],
+                on=timezone.localdate(),
+                acting_user=request.user,
+            )
+        if leaving:
+            member = member_leave(
+                member=member,
+                on=data["left_on"],
+                reason=data["left_reason"],
+                acting_user=request.user,
+            )
+        return member
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A member entered by mistake takes his own history along (the admin log keeps it).
+        perms_needed.discard(MembershipEvent._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not DisciplineRecord:
+            super().save_formset(request, form, formset, change)
+            return
+        records = formset.save(commit=False)
+        for record in formset.deleted_objects:
+            record.delete()
+        for record in records:
+            if record.pk is None:
+                member_discipline(
+                    member=form.instance,
+                    **{field: getattr(record, field) for field in DISCIPLINE_FIELDS},
+                )
+            else:
+                record.save()
+
+
+@admin.register(StatusPeriod)
+class StatusPeriodAdmin(VietnameseSearchMixin, admin.ModelAdmin):
+    list_display = ("member", "kind", "starts_on", "ends_on", "reference")
+    list_filter = ("kind",)
+    list_select_related = ("member",)
+    search_fields = ("member__full_name", "member__card_number", "reference")
+    autocomplete_fields = ("member",)
+
+
+@admin.register(MembershipEvent)
+class MembershipEventAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    list_display = (
+        "member",
+        "kind",
+        "occurred_on",
+        "from_organization",
+        "to_organization",
+        "outside_party_body",
+        "recorded_by",
+    )
+    list_filter = ("kind",)
+    list_select_related = ("member", "from_organization", "to_organization", "recorded_by")
+    search_fields = ("member__full_name", "member__card_number")
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(DisciplineRecord)
+class DisciplineRecordAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    list_display = ("member", "form", "decision_number", "decided_on", "counted_year", "issued_by")
+    list_filter = ("form", "counted_year")
+    list_select_related = ("member",)
+    search_fields = ("member__full_name", "member__card_number", "decision_number")
+    autocomplete_fields = ("member",)
+    fields = ("member", *DISCIPLINE_FIELDS)
+
+    def write(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            return member_discipline(
+                member=data["member"], **{field: data[field] for field in DISCIPLINE_FIELDS}
+            )
+        # No service edits a recorded decision: correct it after full_clean().
+        record = DisciplineRecord.objects.get(pk=obj.pk)
+        for field in form.changed_data:
+            setattr(record, field, data[field])
+        record.full_clean()
+        record.save()
+        return record
+
+
+class CollectiveMembershipInline(admin.TabularInline):
+    model = CollectiveMembership
+    extra = 0
+    fields = ("member", "position", "starts_on", "ends_on")
+    autocomplete_fields = ("member",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "collective")
+
+
+@admin.register(LeadershipCollective)
+class LeadershipCollectiveAdmin(VietnameseSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "organization", "managing_level", "formed_on", "dissolved_on")
+    list_filter = ("kind", "managing_level")
+    list_select_related = ("organization",)
+    search_fields = ("name", "organization__name")
+    autocomplete_fields = ("organization",)
+    inlines = (CollectiveMembershipInline,)
+
+
+@admin.register(CollectiveMembership)
+class CollectiveMembershipAdmin(VietnameseSearchMixin, admin.ModelAdmin):
+    list_display = ("member", "collective", "position", "starts_on", "ends_on")
+    list_select_related = ("member", "collective")
+    search_fields = ("member__full_name", "collective__name", "position")
+    autocomplete_fields = ("member", "collective")
