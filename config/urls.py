@@ -17,5 +17,6 @@ urlpatterns = [
     path("to-chuc/", include("organizations.urls")),
     path("dang-vien/", include("members.urls")),
     path("danh-gia/", include("reviews.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]
