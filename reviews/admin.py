@@ -31,6 +31,9 @@ from reviews.models import (
     ReviewCycle,
     Submission,
     SubmissionTransition,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionIssue,
 )
 from reviews.services import RATING_FIELDS, cycle_change_status, cycle_create, ratings_record
 
@@ -452,3 +455,41 @@ class NotificationAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAd
     list_select_related = ("user",)
     search_fields = ("user__username", "message")
     date_hierarchy = "created_at"
+
+
+# --- In-depth review suggestions -----------------------------------------------------------------
+
+
+class SuggestionIssueInline(ReadOnlyInline):
+    model = SuggestionIssue
+    fields = ("order", "text", "state", "explanation", "cause", "responsibility", "review_comment")
+    readonly_fields = fields
+    verbose_name_plural = _("Các vấn đề và giải trình")
+
+
+class SuggestionEventInline(ReadOnlyInline):
+    model = SuggestionEvent
+    fields = ("at", "action", "issue", "by", "comment")
+    readonly_fields = fields
+    verbose_name_plural = _("Lịch sử")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by", "issue")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    """Read-only: suggestions are drafted, issued and answered on their screens."""
+
+    list_display = ("title", "target", "addressed_to", "managing_level", "state", "document_number")
+    list_filter = ("cycle", "state", "managing_level")
+    list_select_related = ("collective", "member", "addressed_to")
+    search_fields = ("title", "document_number", "member__full_name", "collective__name")
+    inlines = (SuggestionIssueInline, SuggestionEventInline)
+
+
+@admin.register(SuggestionEvent)
+class SuggestionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "suggestion", "action", "issue", "by")
+    list_filter = ("action",)
+    list_select_related = ("suggestion", "issue", "by")

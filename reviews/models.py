@@ -848,6 +848,15 @@ class SuggestionIssue(models.Model):
 class SuggestionEvent(models.Model):
     """Every step of a suggestion: drafted, issued, answered, sent back, accepted."""
 
+    class Action(models.TextChoices):
+        DRAFTED = "drafted", _("Soạn dự thảo")
+        EDITED = "edited", _("Sửa dự thảo")
+        ISSUED = "issued", _("Ban hành")
+        ANSWERED = "answered", _("Giải trình")
+        ACCEPTED = "accepted", _("Chấp nhận giải trình")
+        SENT_BACK = "sent_back", _("Yêu cầu giải trình lại")
+        CLOSED = "closed", _("Hoàn thành")
+
     suggestion = models.ForeignKey(
         Suggestion, on_delete=models.CASCADE, related_name="events", verbose_name=_("gợi ý")
     )
@@ -859,7 +868,7 @@ class SuggestionEvent(models.Model):
         related_name="events",
         verbose_name=_("vấn đề"),
     )
-    action = models.CharField(_("thao tác"), max_length=40)
+    action = models.CharField(_("thao tác"), max_length=16, choices=Action.choices)
     comment = models.TextField(_("ý kiến"), blank=True)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
     by = models.ForeignKey(

@@ -14,9 +14,10 @@ from django.db.models import Q, QuerySet
 
 from organizations.models import Organization, Role
 from organizations.permissions import active_assignments
-from reviews.models import Pool, Rating, ReviewCycle, Submission
+from reviews.models import Pool, Rating, ReviewCycle, SubjectKind, Submission
 
-EDITING_ROLES = frozenset({Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD})
+EDITING_ROLES = frozenset({Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD, Role.OFFICE})
+LEADERSHIP_KINDS = frozenset({SubjectKind.COLLECTIVE, SubjectKind.LEADER})
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,13 @@ class Scope:
         return self.is_superuser or bool(set(self.paths) & EDITING_ROLES)
 
     def can_decide(self, pool: Pool) -> bool:
-        """The body that owns the pool decides: its clerk, or the Board for the bloc's pools."""
-        roles = {Role.ORGANIZATION_BOARD} if pool.owner.depth == 1 else {Role.CLERK}
+        """The body that owns the pool decides: its clerk, or the Board for the bloc's pools;
+        the Office records the Standing Board's own review (letter 897-CV/ĐUK, point 3)."""
+        if pool.owner.depth > 1:
+            return self.covers(pool.owner.path, {Role.CLERK})
+        roles = {Role.ORGANIZATION_BOARD}
+        if pool.subject_kind in LEADERSHIP_KINDS:
+            roles.add(Role.OFFICE)
         return self.covers(pool.owner.path, roles)
 
 
@@ -127,6 +133,8 @@ def row_rights(
     path = subject_path(rating)
     unit_locked = unit_path in locked_units if unit_path else False
     clerk = scope.covers(path, {Role.CLERK}) and not unit_locked
+    if pool.owner.depth == 1 and pool.subject_kind in LEADERSHIP_KINDS:
+        clerk = clerk or scope.covers(pool.owner.path, {Role.OFFICE})
     secretary = scope.covers(path, {Role.CELL_SECRETARY}) and rating.member is not None
     decides = scope.can_decide(pool) and not pool.is_finalized
     if pool.owner.depth > 1:

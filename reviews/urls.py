@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import dashboard, ratings, submissions
+from reviews.views import dashboard, ratings, submissions, suggestions
 
 app_name = "reviews"
 urlpatterns = [
@@ -38,5 +38,13 @@ urlpatterns += [
     ),
     path(
         "tai-lieu/<int:pk>/go-bo/", submissions.DossierRemoveView.as_view(), name="dossier-remove"
+    ),
+]
+urlpatterns += [
+    path("goi-y/", suggestions.SuggestionListView.as_view(), name="suggestion-list"),
+    path("goi-y/moi/", suggestions.SuggestionCreateView.as_view(), name="suggestion-create"),
+    path("goi-y/<int:pk>/", suggestions.SuggestionDetailView.as_view(), name="suggestion"),
+    path(
+        "goi-y/<int:pk>/thao-tac/", suggestions.SuggestionActView.as_view(), name="suggestion-act"
     ),
 ]

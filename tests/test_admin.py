@@ -45,6 +45,7 @@ from reviews.services import (
     pool_finalize,
     ratings_record,
     submission_change_state,
+    suggestion_draft,
 )
 from tests.factories import (
     BlocFactory,
@@ -188,6 +189,13 @@ def every_model(tree, admin_user, settings, tmp_path):
         state=SubmissionState.RETURNED,
         acting_user=admin_user,
         comment="Bổ sung biên bản hội nghị.",
+    )
+    suggestion_draft(
+        cycle=cycle,
+        collective=collective,
+        title="Gợi ý kiểm điểm Ban Chấp hành",
+        issues=["Chậm triển khai nghị quyết."],
+        acting_user=admin_user,
     )
     return {"member": member, "cycle": cycle, "rating": rating}
 

@@ -9,6 +9,13 @@ from reviews.services.submissions import (
     submission_change_state,
     submission_problems,
 )
+from reviews.services.suggestions import (
+    issue_answer,
+    issue_review,
+    suggestion_draft,
+    suggestion_edit,
+    suggestion_issue,
+)
 
 __all__ = [
     "LEVEL_FIELDS",
@@ -18,10 +25,15 @@ __all__ = [
     "cycle_prepare",
     "dossier_item_add",
     "dossier_item_remove",
+    "issue_answer",
+    "issue_review",
     "pool_finalize",
     "pool_problems",
     "pool_reopen",
     "ratings_record",
     "submission_change_state",
     "submission_problems",
+    "suggestion_draft",
+    "suggestion_edit",
+    "suggestion_issue",
 ]

@@ -8,15 +8,18 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.models import CollectiveMembership
 from reviews.models import (
     Level,
     Pool,
     Rating,
     RatingChange,
     ReviewCycle,
+    SubjectKind,
     Submission,
     SubmissionState,
 )
@@ -198,6 +201,8 @@ def ratings_record(
         batch_size=500,
     )
     RatingChange.objects.bulk_create(history, batch_size=1000)
+    # After the write, so that a collective decided in the same call counts as decided.
+    _check_order(cycle, [r for r in touched if r.subject_kind == SubjectKind.LEADER])
     for pool_id in sorted(raised_excellent):
         status = pool_quota(pools[pool_id])
         if status.is_over:
@@ -215,3 +220,57 @@ def ratings_record(
                 },
             )
     return touched
+
+
+HEAD_POSITIONS = ("bí thư",)
+
+
+def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
+    """Order inside a cycle (DOMAIN.md §6): a leadership collective is decided before its
+    members, and a unit before its head (the secretary of its committee).
+
+    Raises ValidationError(code="order_collective_first" / "order_unit_first").
+    """
+    deciding = [r for r in leader_ratings if r.decision_level]
+    if not deciding:
+        return
+    seats = list(
+        CollectiveMembership.objects.filter(
+            member_id__in=[r.member_id for r in deciding],
+            starts_on__lte=cycle.reference_date,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
+        .select_related("collective__organization")
+    )
+    collective_ratings = {
+        r.collective_id: r
+        for r in Rating.objects.filter(
+            cycle=cycle, collective_id__in=[seat.collective_id for seat in seats]
+        )
+    }
+    unit_ratings = {
+        r.organization_id: r
+        for r in Rating.objects.filter(
+            cycle=cycle, organization_id__in=[seat.collective.organization_id for seat in seats]
+        )
+    }
+    for seat in seats:
+        collective_rating = collective_ratings.get(seat.collective_id)
+        if (
+            collective_rating
+            and collective_rating.is_rated
+            and not collective_rating.decision_level
+        ):
+            raise ValidationError(
+                _("Cần xếp loại tập thể %(collective)s trước khi xếp loại %(member)s.")
+                % {"collective": seat.collective, "member": seat.member},
+                code="order_collective_first",
+            )
+        is_head = seat.position.strip().lower() in HEAD_POSITIONS
+        unit_rating = unit_ratings.get(seat.collective.organization_id)
+        if is_head and unit_rating and unit_rating.is_rated and not unit_rating.decision_level:
+            raise ValidationError(
+                _("Cần xếp loại %(unit)s trước khi xếp loại người đứng đầu %(member)s.")
+                % {"unit": seat.collective.organization, "member": seat.member},
+                code="order_unit_first",
+            )

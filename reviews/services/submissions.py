@@ -10,11 +10,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,13 +24,14 @@ from reviews.models import (
     SUBMISSION_TRANSITIONS,
     DossierItem,
     DossierKind,
-    Notification,
     Pool,
     Submission,
     SubmissionState,
     SubmissionTransition,
 )
 from reviews.quota import quotas_by_pool
+from reviews.services.notifications import notify
+from reviews.services.suggestions import unanswered_suggestions
 
 #: Uploads accepted in a dossier: checked by their first bytes, not by their name.
 DOSSIER_SIGNATURES: dict[str, tuple[bytes, ...]] = {
@@ -62,8 +61,8 @@ def submission_problems(submission: Submission) -> list[ValidationError]:
     """What stops a unit from submitting, each with its code (issue point 2).
 
     Every pool the unit decides is finalized within quota (finalizing already required every
-    eligible subject decided and every hard rule kept or overridden); the required dossier items
-    are attached.
+    eligible subject decided and every hard rule kept or overridden); every issued suggestion
+    addressed to the unit has its explanations; the required dossier items are attached.
     """
     problems: list[ValidationError] = []
     pools = list(
@@ -88,6 +87,16 @@ def submission_problems(submission: Submission) -> list[ValidationError]:
                     code="quota_exceeded",
                 )
             )
+    problems.extend(
+        ValidationError(
+            _("Chưa giải trình đủ các vấn đề của gợi ý kiểm điểm %(number)s (%(target)s).")
+            % {"number": suggestion.document_number, "target": suggestion.target},
+            code="suggestion_unanswered",
+        )
+        for suggestion in unanswered_suggestions(
+            cycle=submission.cycle, unit=submission.organization
+        ).select_related("collective", "member")
+    )
     present = set(submission.dossier_items.present().values_list("kind", flat=True))
     problems.extend(
         ValidationError(
@@ -98,25 +107,6 @@ def submission_problems(submission: Submission) -> list[ValidationError]:
         if kind not in present
     )
     return problems
-
-
-def _notify(*, users, message: str, link: str) -> None:
-    """On-site notifications now; mail once the transaction commits."""
-    users = [user for user in users if user.is_active]
-    Notification.objects.bulk_create(
-        [Notification(user=user, message=message[:500], link=link) for user in users]
-    )
-    recipients = [user.email for user in users if user.email]
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=message[:120],
-                message=f"{message}\n\n{link}",
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-                fail_silently=True,
-            )
-        )
 
 
 def unit_clerks(submission: Submission) -> list[User]:
@@ -185,14 +175,14 @@ def submission_change_state(
     )
     link = reverse("reviews:submission", args=[submission.pk])
     if state == SubmissionState.RETURNED:
-        _notify(
+        notify(
             users=unit_clerks(submission),
             message=_("Báo cáo của %(unit)s bị trả lại: %(comment)s")
             % {"unit": submission.organization, "comment": comment.strip()},
             link=link,
         )
     elif state == SubmissionState.APPROVED:
-        _notify(
+        notify(
             users=unit_clerks(submission),
             message=_("Báo cáo của %(unit)s đã được phê duyệt.")
             % {"unit": submission.organization},
