@@ -28,12 +28,11 @@ ALLOWED_CHILD_KINDS: dict[str, frozenset[str]] = {
     ),
     OrganizationKind.SUB_COMMITTEE: frozenset({OrganizationKind.CELL}),
 }
-ROOT_KINDS = frozenset({OrganizationKind.BLOC})
-GRASSROOTS_KINDS = frozenset(
-    {OrganizationKind.GRASSROOTS_COMMITTEE, OrganizationKind.GRASSROOTS_CELL}
-)
+# Tuples, not sets: their order is written into migrations and must not vary between runs.
+ROOT_KINDS = (OrganizationKind.BLOC,)
+GRASSROOTS_KINDS = (OrganizationKind.GRASSROOTS_COMMITTEE, OrganizationKind.GRASSROOTS_CELL)
 #: Kinds whose members meet and are reviewed (a member's current cell is one of these).
-MEMBER_HOLDING_KINDS = frozenset({OrganizationKind.CELL, OrganizationKind.GRASSROOTS_CELL})
+MEMBER_HOLDING_KINDS = (OrganizationKind.GRASSROOTS_CELL, OrganizationKind.CELL)
 
 
 class GrassrootsType(models.TextChoices):
