@@ -110,3 +110,15 @@ def test_member_list_query_count_does_not_grow_with_rows(
         MemberFactory(organization=cell)
     with django_assert_max_num_queries(len(one_row.captured_queries)):
         client.get(reverse("members:list"))
+
+
+def test_vietnamese_is_shown_whatever_the_browser_asks(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+    assert "Đăng nhập" in response.text
+
+
+def test_english_when_chosen_with_the_switch(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = client.get(reverse("login"))
+    assert response.headers["Content-Language"] == "en"

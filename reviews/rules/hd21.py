@@ -60,7 +60,7 @@ class HD21RuleSet:
                 Limit(
                     code="disciplined_in_year",
                     message=_(
-                        'Bị thi hành kỷ luật trong năm: xếp loại "Không hoàn thành nhiệm vụ".'
+                        "Bị thi hành kỷ luật trong năm: xếp loại “Không hoàn thành nhiệm vụ”."
                     ),
                     source=SOURCE,
                     forced_level=Level.NOT_COMPLETED,
@@ -71,8 +71,8 @@ class HD21RuleSet:
                 Limit(
                     code="civil_service_not_completed",
                     message=_(
-                        'Được xếp loại CCVC "Không hoàn thành nhiệm vụ": xếp loại đảng viên '
-                        '"Không hoàn thành nhiệm vụ".'
+                        "Được xếp loại CCVC “Không hoàn thành nhiệm vụ”: xếp loại đảng viên "
+                        "“Không hoàn thành nhiệm vụ”."
                     ),
                     source=SOURCE,
                     forced_level=Level.NOT_COMPLETED,
@@ -108,7 +108,7 @@ class HD21RuleSet:
                     code="long_sick_leave",
                     message=_(
                         "Nghỉ ốm %(days)s ngày trong năm (từ 3 tháng trở lên): "
-                        'cao nhất "Hoàn thành nhiệm vụ".'
+                        "cao nhất “Hoàn thành nhiệm vụ”."
                     )
                     % {"days": sick_days},
                     source=SOURCE,
@@ -120,8 +120,8 @@ class HD21RuleSet:
                 Limit(
                     code="civil_service_not_excellent",
                     message=_(
-                        'Là CCVC nhưng chưa được xếp loại CCVC "Hoàn thành xuất sắc nhiệm vụ": '
-                        'cao nhất "Hoàn thành tốt nhiệm vụ".'
+                        "Là CCVC nhưng chưa được xếp loại CCVC “Hoàn thành xuất sắc nhiệm vụ”: "
+                        "cao nhất “Hoàn thành tốt nhiệm vụ”."
                     ),
                     source=SOURCE,
                     max_level=Level.GOOD,

@@ -34,8 +34,8 @@ def pool_problems(pool: Pool) -> list[ValidationError]:
         problems.append(
             ValidationError(
                 _(
-                    'Vượt tỷ lệ cho phép: %(excellent)s "Hoàn thành xuất sắc nhiệm vụ" / tối đa '
-                    '%(allowed)s (%(rate)s%% × %(basis)s "Hoàn thành tốt nhiệm vụ").'
+                    "Vượt tỷ lệ cho phép: %(excellent)s “Hoàn thành xuất sắc nhiệm vụ” / tối đa "
+                    "%(allowed)s (%(rate)s%% × %(basis)s “Hoàn thành tốt nhiệm vụ”)."
                 )
                 % {
                     "excellent": status.excellent,
@@ -132,9 +132,9 @@ def _organization_excellence_problems(pool: Pool, ratings: list[Rating]) -> list
             problems.append(
                 ValidationError(
                     _(
-                        '%(organization)s chưa đủ điều kiện "Hoàn thành xuất sắc nhiệm vụ": cần '
-                        '100%% đối tượng được xếp loại từ "Hoàn thành nhiệm vụ" trở lên và ít nhất '
-                        '80%% từ "Hoàn thành tốt nhiệm vụ" trở lên (hiện %(good)s/%(rated)s tốt '
+                        "%(organization)s chưa đủ điều kiện “Hoàn thành xuất sắc nhiệm vụ”: cần "
+                        "100%% đối tượng được xếp loại từ “Hoàn thành nhiệm vụ” trở lên và ít nhất "
+                        "80%% từ “Hoàn thành tốt nhiệm vụ” trở lên (hiện %(good)s/%(rated)s tốt "
                         "trở lên, %(completed)s/%(rated)s hoàn thành trở lên; HD 21-HD/BTCTW)."
                     )
                     % {

@@ -208,8 +208,8 @@ def ratings_record(
         if status.is_over:
             raise ValidationError(
                 _(
-                    'Vượt tỷ lệ cho phép: %(excellent)s "Hoàn thành xuất sắc nhiệm vụ" / tối đa '
-                    '%(allowed)s (%(rate)s%% × %(basis)s "Hoàn thành tốt nhiệm vụ").'
+                    "Vượt tỷ lệ cho phép: %(excellent)s “Hoàn thành xuất sắc nhiệm vụ” / tối đa "
+                    "%(allowed)s (%(rate)s%% × %(basis)s “Hoàn thành tốt nhiệm vụ”)."
                 ),
                 code="quota_exceeded",
                 params={

@@ -209,7 +209,7 @@ class ApplyQuotaProposalView(PoolActionView):
         proposal = propose_keep(pool)
         if not proposal.candidates:
             raise ValidationError(
-                _('Không có ứng viên "Hoàn thành xuất sắc nhiệm vụ".'), code="no_candidates"
+                _("Không có ứng viên “Hoàn thành xuất sắc nhiệm vụ”."), code="no_candidates"
             )
         reason = _("Áp dụng đề xuất theo tỷ lệ")
         # Lower those cut first, so that the quota never counts them as excellent.
@@ -222,8 +222,8 @@ class ApplyQuotaProposalView(PoolActionView):
                     reason=reason,
                 )
         return _(
-            'Giữ %(keep)s "Hoàn thành xuất sắc nhiệm vụ", chuyển %(cut)s sang '
-            '"Hoàn thành tốt nhiệm vụ".'
+            "Giữ %(keep)s “Hoàn thành xuất sắc nhiệm vụ”, chuyển %(cut)s sang "
+            "“Hoàn thành tốt nhiệm vụ”."
         ) % {"keep": len(proposal.keep), "cut": len(proposal.cut)}
 
 
