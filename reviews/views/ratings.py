@@ -47,9 +47,11 @@ class PoolListView(CycleMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pools = list(self.scope.visible_pools(self.cycle).order_by("owner__path", "subject_kind"))
-        quotas = quotas_by_pool(pools)
+        # Counts of a pool decided above the user's scope would tell about other units.
+        own = [pool for pool in pools if self.scope.covers(pool.owner.path)]
+        quotas = quotas_by_pool(own)
         context["cycle"] = self.cycle
-        context["pools"] = [(pool, quotas[pool.pk]) for pool in pools]
+        context["pools"] = [(pool, quotas.get(pool.pk)) for pool in pools]
         return context
 
 
@@ -87,12 +89,14 @@ class PoolView(CycleMixin, TemplateView):
             context["shown"] = filtered
         else:
             context["shown"] = [(group, group.rows) for group in shown]
+        owner_visible = self.scope.covers(pool.owner.path)
         context.update(
             cycle=self.cycle,
             pool=pool,
             groups=groups,
-            quota=pool_quota(pool),
-            proposal=propose_keep(pool),
+            owner_visible=owner_visible,
+            quota=pool_quota(pool) if owner_visible else None,
+            proposal=propose_keep(pool) if owner_visible else None,
             can_decide=self.scope.can_decide(pool) and self.cycle.is_open,
             levels=Level.choices,
             level_choices=LEVEL_CHOICES_SHORT,
@@ -106,8 +110,9 @@ class PoolView(CycleMixin, TemplateView):
         return context
 
 
-def render_row(request, row, *, pool, errors=None, saved=False):
-    quota = pool_quota(pool)
+def render_row(request, row, *, pool, scope, errors=None, saved=False):
+    owner_visible = scope.covers(pool.owner.path)
+    quota = pool_quota(pool) if owner_visible else None
     return render(
         request,
         "reviews/_row_response.html",
@@ -117,7 +122,8 @@ def render_row(request, row, *, pool, errors=None, saved=False):
             "quota": quota,
             "errors": errors or [],
             "saved": saved,
-            "proposal": propose_keep(pool),
+            "proposal": propose_keep(pool) if owner_visible else None,
+            "owner_visible": owner_visible,
             "cycle": pool.cycle,
         },
     )
@@ -135,7 +141,7 @@ class RatingUpdateView(CycleMixin, View):
         form = RatingRowForm(request.POST, rights=row.rights)
         if not form.is_valid():
             errors = [str(e) for errs in form.errors.values() for e in errs]
-            return render_row(request, row, pool=pool, errors=errors)
+            return render_row(request, row, pool=pool, scope=self.scope, errors=errors)
         try:
             ratings_record(
                 cycle=self.cycle,
@@ -145,9 +151,15 @@ class RatingUpdateView(CycleMixin, View):
             )
         except ValidationError as error:
             return render_row(
-                request, self._row(pool, rating.pk), pool=pool, errors=error_messages(error)
+                request,
+                self._row(pool, rating.pk),
+                pool=pool,
+                scope=self.scope,
+                errors=error_messages(error),
             )
-        return render_row(request, self._row(pool, rating.pk), pool=pool, saved=True)
+        return render_row(
+            request, self._row(pool, rating.pk), pool=pool, scope=self.scope, saved=True
+        )
 
     def _row(self, pool, rating_pk):
         rows = pool_rows(pool, self.scope, only=[rating_pk])

@@ -122,3 +122,20 @@ def test_pool_screen_queries_do_not_grow_with_members(
     assert member_pool.ratings.count() > 100
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_clerk_does_not_see_counts_of_pools_decided_above_him(
+    client, clerk, small_bloc, open_cycle
+):
+    client.force_login(clerk)
+    listing = client.get(reverse("reviews:pool-list"))
+    by_owner = {pool.owner: quota for pool, quota in listing.context["pools"]}
+    assert by_owner[small_bloc["unit"]] is not None
+    assert by_owner[small_bloc["bloc"]] is None
+    bloc_pool = Rating.objects.get(organization=small_bloc["unit"]).pool
+    page = client.get(reverse("reviews:pool", args=[bloc_pool.pk]))
+    assert page.status_code == 200
+    assert page.context["quota"] is None
+    assert [row.rating.organization for group, rows in page.context["shown"] for row in rows] == [
+        small_bloc["unit"]
+    ]
