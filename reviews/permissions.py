@@ -96,7 +96,9 @@ def subject_path(rating: Rating) -> str:
         return rating.member.organization.path
     if rating.organization is not None:
         return rating.organization.path
-    return rating.collective.organization.path
+    if rating.collective is not None:
+        return rating.collective.organization.path
+    raise ValueError(f"rating {rating.pk} has no subject")
 
 
 def grassroots_path(path: str, hierarchy_paths: dict[str, Organization]) -> str | None:

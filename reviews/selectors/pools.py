@@ -112,7 +112,7 @@ def _row_name_key(rating: Rating) -> str:
         return rating.member.sort_key
     if rating.organization is not None:
         return rating.organization.path
-    return rating.collective.name
+    return str(rating.subject)
 
 
 def group_rows(rows: list[PoolRow]) -> list[PoolGroup]:

@@ -1,0 +1,97 @@
+"""The report as a PDF laid out as a party document (HD 36-HD/VPTW; DOMAIN.md §9).
+
+`build_pdf(cycle, node)` renders `reports/report.html` with WeasyPrint. Fonts are the system's
+Times New Roman or its metric twin Liberation Serif (Debian fonts-liberation2); nothing is
+fetched from outside: every URL the document could name is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from organizations.models import Organization, OrganizationKind
+from reports.formatting import LEVEL_CODES
+from reports.selectors import ReportData, report_data
+from reviews.models import Level, ReviewCycle
+
+# WeasyPrint logs every layout step at INFO; the server log needs only its warnings.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+def _base_dir() -> Path:
+    """Where relative URLs would resolve (a local directory; the report uses none)."""
+    return Path(settings.BASE_DIR) / "templates" / "reports"
+
+
+def _refuse(url: str, *args, **kwargs):
+    """The report is self-contained: no file, network or data URL is ever loaded."""
+    raise ValueError(f"external resource refused: {url[:80]}")
+
+
+def report_context(
+    data: ReportData,
+    *,
+    number: str = "",
+    issued_on: datetime.date | None = None,
+    proposals: str = "",
+    signer_name: str = "",
+) -> dict:
+    head = data.letterhead
+    units = data.units
+    return {
+        "data": data,
+        "head": head,
+        "document_number": head.document_number(number),
+        "place_and_date": head.place_and_date(issued_on or data.cycle.deadline),
+        "legal_references": [
+            line.strip(" ;\t") for line in data.cycle.legal_references.splitlines() if line.strip()
+        ],
+        "sent": units.get("submitted", 0) + units.get("approved", 0),
+        "level_codes": list(LEVEL_CODES.values()),
+        "legend": "; ".join(f"{code} — {label}" for code, label in Level.choices),
+        "rate": f"{(data.cycle.quota_rate * 100).normalize():f}".replace(".", ","),
+        "proposals": [p.strip() for p in proposals.split("\n") if p.strip()],
+        "signer_name": signer_name,
+        "actor": _("chi bộ")
+        if data.node.kind == OrganizationKind.GRASSROOTS_CELL
+        else _("đảng ủy"),
+    }
+
+
+def render_report_html(data: ReportData, **options) -> str:
+    return render_to_string("reports/report.html", report_context(data, **options))
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: loading Pango takes a moment
+
+    return HTML(string=html, base_url=str(_base_dir()), url_fetcher=_refuse).write_pdf()
+
+
+@translation.override("vi")  # printed documents are Vietnamese whatever the UI language
+def build_pdf(
+    cycle: ReviewCycle,
+    scope_node: Organization,
+    *,
+    number: str = "",
+    issued_on: datetime.date | None = None,
+    proposals: str = "",
+    signer_name: str = "",
+) -> bytes:
+    """The node's report (the bloc or one grassroots unit) as PDF bytes.
+
+    `number` fills "Số …-BC/ĐUK" (blank by default, written by hand); `issued_on` is the date
+    under the party name (default: the cycle's deadline).
+    """
+    data = report_data(cycle, scope_node, with_lists=False)
+    html = render_report_html(
+        data, number=number, issued_on=issued_on, proposals=proposals, signer_name=signer_name
+    )
+    return html_to_pdf(html)

@@ -1,0 +1,35 @@
+"""Who may download which report (issue "reports", point 5).
+
+A unit's clerk: his unit's workbook, PDF and dossier bundle. The Organization Board (and a
+superuser): every unit and the bloc. The Inspection Committee, the Office and viewers: the
+workbook and the PDF of the nodes their role covers (on the bloc: every unit and the bloc).
+"""
+
+from __future__ import annotations
+
+from organizations.models import Organization, Role
+from reports.selectors.scope import is_bloc, is_report_node
+from reviews.models import ReviewCycle
+from reviews.permissions import Scope
+
+XLSX, PDF, ZIP = "xlsx", "pdf", "zip"
+FORMATS = (XLSX, PDF, ZIP)
+READING_ROLES = frozenset({Role.INSPECTION_COMMITTEE, Role.OFFICE, Role.VIEWER})
+
+
+def allowed_formats(scope: Scope, cycle: ReviewCycle, node: Organization) -> tuple[str, ...]:
+    """The formats the user may download for `node`, in display order; () when none."""
+    if not is_report_node(cycle, node):
+        return ()
+    if scope.is_superuser or scope.covers(node.path, {Role.ORGANIZATION_BOARD}):
+        formats: tuple[str, ...] = FORMATS
+    elif node.is_grassroots and scope.covers(node.path, {Role.CLERK}):
+        formats = FORMATS
+    elif scope.covers(node.path, READING_ROLES):
+        formats = (XLSX, PDF)
+    else:
+        return ()
+    if is_bloc(cycle, node):
+        # The dossier bundle belongs to one unit's submission.
+        formats = tuple(f for f in formats if f != ZIP)
+    return formats

@@ -1,0 +1,311 @@
+"""The lists of a report: members by cell, organizations, those decided HTXSNV, the quota per
+pool and the suggestions. Each in a fixed number of queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import cast
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from members.models import Member
+from organizations.models import Organization
+from reports.selectors.scope import is_bloc, subjects_under
+from reviews.models import (
+    Level,
+    NotRatedReason,
+    Pool,
+    Rating,
+    ReviewCycle,
+    SubjectKind,
+    Suggestion,
+    SuggestionIssue,
+    SuggestionState,
+)
+from reviews.quota import QuotaStatus, quotas_by_pool
+from reviews.rules import Eligibility
+from reviews.selectors import eligibilities
+
+
+class Tree:
+    """The report node's subtree in memory (one query), for group labels and indentation."""
+
+    def __init__(self, node: Organization):
+        self.node = node
+        self.by_path = {n.path: n for n in Organization.objects.subtree_of(node)}
+
+    def chain(self, organization: Organization) -> list[Organization]:
+        """The organization and its ancestors strictly below the report node, nearest first."""
+        nodes = []
+        path = organization.path
+        step = Organization.steplen
+        while len(path) > len(self.node.path):
+            found = self.by_path.get(path)
+            if found is not None:
+                nodes.append(found)
+            path = path[:-step]
+        return nodes
+
+    def label(self, organization: Organization) -> str:
+        """ "Chi bộ A (Đảng bộ bộ phận B, Đảng bộ Sở C)": the node then its parents."""
+        chain = self.chain(organization) or [organization]
+        head, parents = chain[0], chain[1:]
+        if not parents:
+            return head.name
+        return f"{head.name} ({', '.join(p.name for p in parents)})"
+
+    def depth_below(self, organization: Organization) -> int:
+        return organization.depth - self.node.depth
+
+
+def verdict_text(rating: Rating, eligibility: Eligibility | None) -> str:
+    """Whether the subject is rated, and the rules' limits: the "eligibility" column."""
+    if rating.not_rated_reason:
+        return _("Không xếp loại (lý do: %(reason)s)") % {
+            "reason": NotRatedReason(rating.not_rated_reason).label
+        }
+    if eligibility is not None and eligibility.limits:
+        return "; ".join(str(limit.message) for limit in eligibility.limits)
+    return _("Được xếp loại")
+
+
+def override_text(rating: Rating) -> str:
+    if not rating.has_override:
+        return ""
+    return _("Điều chỉnh ngoài quy định (%(reference)s): %(reason)s") % {
+        "reference": rating.override_reference,
+        "reason": rating.override_reason,
+    }
+
+
+@dataclass
+class MemberLine:
+    number: int
+    rating: Rating
+    verdict: str
+
+    @property
+    def member(self) -> Member:
+        return cast(Member, self.rating.member)  # a member rating always has its member
+
+
+@dataclass
+class CellGroup:
+    cell: Organization
+    label: str
+    lines: list[MemberLine] = field(default_factory=list)
+
+
+def members_by_cell(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[CellGroup]:
+    """Member ratings grouped by cell in tree order, the Vietnamese way inside each cell.
+
+    Queries: the ratings, then the facts the rules read (status periods, discipline).
+    """
+    ratings = list(
+        Rating.objects.filter(
+            cycle=cycle,
+            subject_kind=SubjectKind.MEMBER,
+            member__organization__path__startswith=node.path,
+        )
+        .select_related("member__organization")
+        .order_by("member__organization__path", "member__sort_key", "member__pk")
+    )
+    verdicts = eligibilities(ratings, cycle=cycle)
+    groups: list[CellGroup] = []
+    for number, (rating, eligibility) in enumerate(zip(ratings, verdicts, strict=True), start=1):
+        cell = rating.member.organization
+        if not groups or groups[-1].cell.pk != cell.pk:
+            groups.append(CellGroup(cell=cell, label=tree.label(cell)))
+        groups[-1].lines.append(
+            MemberLine(number=number, rating=rating, verdict=verdict_text(rating, eligibility))
+        )
+    return groups
+
+
+@dataclass
+class OrganizationLine:
+    number: int
+    rating: Rating
+    depth: int
+    parent_label: str
+
+    @property
+    def organization(self) -> Organization:
+        return cast(Organization, self.rating.organization)
+
+
+def organization_lines(
+    cycle: ReviewCycle, node: Organization, tree: Tree
+) -> list[OrganizationLine]:
+    ratings = (
+        Rating.objects.filter(
+            cycle=cycle,
+            subject_kind=SubjectKind.ORGANIZATION,
+            organization__path__startswith=node.path,
+        )
+        .select_related("organization", "pool__owner")
+        .order_by("organization__path")
+    )
+    # Under the bloc the units are the first level; a unit's report starts with the unit.
+    offset = 1 if is_bloc(cycle, node) else 0
+    lines = []
+    for number, rating in enumerate(ratings, start=1):
+        organization = rating.organization
+        if organization.pk == node.pk:
+            parent = cycle.organization.name
+        else:
+            chain = tree.chain(organization)
+            parent = chain[1].name if len(chain) > 1 else node.name
+        lines.append(
+            OrganizationLine(
+                number=number,
+                rating=rating,
+                depth=max(tree.depth_below(organization) - offset, 0),
+                parent_label=parent,
+            )
+        )
+    return lines
+
+
+@dataclass
+class ExcellentLine:
+    name: str
+    detail: str
+    rating: Rating
+
+
+@dataclass
+class ExcellentGroup:
+    subject_kind: str
+    label: str
+    lines: list[ExcellentLine] = field(default_factory=list)
+
+
+EXCELLENT_ORDER = (
+    SubjectKind.MEMBER,
+    SubjectKind.ORGANIZATION,
+    SubjectKind.COLLECTIVE,
+    SubjectKind.LEADER,
+)
+
+
+def excellent_groups(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[ExcellentGroup]:
+    """Every subject decided HTXSNV, by kind: members, organizations, collectives, leaders."""
+    ratings = Rating.objects.filter(
+        subjects_under(cycle, node),
+        cycle=cycle,
+        not_rated_reason="",
+        decision_level=Level.EXCELLENT,
+    ).select_related("member__organization", "organization", "collective__organization")
+    groups = {
+        kind: ExcellentGroup(subject_kind=kind, label=str(SubjectKind(kind).label))
+        for kind in EXCELLENT_ORDER
+    }
+    keyed = []
+    for rating in ratings:
+        if rating.member is not None:
+            cell = rating.member.organization
+            detail = tree.label(cell) if cell.pk != node.pk else cell.name
+            if rating.subject_kind == SubjectKind.LEADER:
+                detail = f"{rating.member.leadership_post} — {detail}"
+            key = (cell.path, rating.member.sort_key, rating.pk)
+            line = ExcellentLine(rating.member.full_name, detail, rating)
+        elif rating.organization is not None:
+            organization = rating.organization
+            key = (organization.path, "", rating.pk)
+            line = ExcellentLine(organization.name, organization.get_kind_display(), rating)
+        else:
+            collective = rating.collective
+            key = (collective.organization.path, collective.name, rating.pk)
+            line = ExcellentLine(collective.name, collective.organization.name, rating)
+        keyed.append((key, rating.subject_kind, line))
+    for _key, kind, line in sorted(keyed, key=lambda item: item[0]):
+        groups[kind].lines.append(line)
+    return list(groups.values())
+
+
+@dataclass
+class QuotaLine:
+    pool: Pool
+    status: QuotaStatus
+
+    @property
+    def share_of_good(self) -> float | None:
+        """HTXSNV as a percentage of the basis: the quantity the 20% line bounds."""
+        if not self.status.basis:
+            return None
+        return 100 * self.status.excellent / self.status.basis
+
+
+@dataclass
+class QuotaSummary:
+    """The pools of one subject kind taken together (the bloc's report shows these)."""
+
+    subject_kind: str
+    label: str
+    pools: int = 0
+    rated: int = 0
+    good: int = 0
+    excellent: int = 0
+    basis: int = 0
+    allowed: int = 0
+    over: int = 0
+
+    @property
+    def share_of_good(self) -> float | None:
+        return 100 * self.excellent / self.basis if self.basis else None
+
+
+def quota_summary(lines: list[QuotaLine]) -> list[QuotaSummary]:
+    """Totals per subject kind, in the order of SubjectKind; kinds without a pool left out."""
+    rows = {
+        kind: QuotaSummary(subject_kind=kind, label=str(label))
+        for kind, label in SubjectKind.choices
+    }
+    for line in lines:
+        row = rows[line.pool.subject_kind]
+        status = line.status
+        row.pools += 1
+        row.rated += status.rated
+        row.good += status.good
+        row.excellent += status.excellent
+        row.basis += status.basis
+        row.allowed += status.allowed
+        row.over += int(status.is_over)
+    return [row for row in rows.values() if row.pools]
+
+
+def quota_lines(cycle: ReviewCycle, node: Organization) -> list[QuotaLine]:
+    """The pools the node's bodies decide (for the bloc: every pool), with their quota."""
+    pools = list(
+        Pool.objects.filter(cycle=cycle, owner__path__startswith=node.path)
+        .select_related("owner", "cycle")
+        .order_by("owner__path", "subject_kind")
+    )
+    statuses = quotas_by_pool(pools)
+    return [QuotaLine(pool=pool, status=statuses[pool.pk]) for pool in pools]
+
+
+def suggestions_in(cycle: ReviewCycle, node: Organization) -> list[Suggestion]:
+    """Issued suggestions the node's bodies must answer, each with its issues in order."""
+    return list(
+        Suggestion.objects.filter(cycle=cycle, addressed_to__path__startswith=node.path)
+        .exclude(state=SuggestionState.DRAFT)
+        .select_related("collective__organization", "member__organization", "addressed_to")
+        .prefetch_related(
+            Prefetch("issues", queryset=SuggestionIssue.objects.order_by("order", "pk"))
+        )
+        .order_by("addressed_to__path", "issued_on", "pk")
+    )
+
+
+def suggestion_target(suggestion: Suggestion) -> str:
+    if suggestion.collective is not None:
+        return suggestion.collective.name
+    member = suggestion.member
+    if member is None:
+        return str(suggestion)
+    if member.leadership_post:
+        return f"{member.full_name} — {member.leadership_post}"
+    return member.full_name

@@ -1,0 +1,63 @@
+"""Template helpers of the reports: the download buttons' rights and the PDF's numbers."""
+
+from __future__ import annotations
+
+from django import template
+
+from reports.formatting import number, percent
+from reports.permissions import allowed_formats
+from reports.selectors import StatRow, suggestion_target
+from reviews.models import Level, NotRatedReason
+from reviews.permissions import Scope
+from reviews.selectors import cycle_for_user
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def report_formats(context, unit) -> tuple[str, ...]:
+    """The formats the current user may download for `unit` in the page's cycle (or his
+    cycle); () for none. The user's scope is read once per request and kept on it."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    if unit is None or user is None or not user.is_authenticated:
+        return ()
+    scope = getattr(request, "_report_scope", None)
+    if scope is None:
+        scope = Scope(user)
+        if request is not None:
+            request._report_scope = scope
+    cycle = context.get("cycle") or cycle_for_user(user)
+    if cycle is None:
+        return ()
+    return allowed_formats(scope, cycle, unit)
+
+
+@register.filter
+def num(value) -> str:
+    return number(value) if isinstance(value, int) else ("" if value is None else str(value))
+
+
+@register.filter
+def pct(value) -> str:
+    return percent(value)
+
+
+@register.filter
+def level_phrases(row: StatRow) -> list[tuple[str, str, int, float | None]]:
+    labels = dict(Level.choices)
+    return [
+        (level, str(labels[level]), count, of_rated)
+        for level, count, of_rated, _of_total in row.level_cells
+    ]
+
+
+@register.filter
+def reason_phrases(row: StatRow) -> list[tuple[str, int]]:
+    labels = dict(NotRatedReason.choices)
+    return [(str(labels[reason]), count) for reason, count in row.reason_cells if count]
+
+
+@register.filter
+def target(suggestion) -> str:
+    return suggestion_target(suggestion)
