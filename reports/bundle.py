@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
+from organizations.templatetags.people import person_name
 from reports.excel import write_workbook
 from reports.pdf import html_to_pdf, render_report_html
 from reports.selectors import report_data
@@ -56,9 +57,7 @@ def _read(item: DossierItem) -> bytes | None:
 
 
 def _who(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    return person_name(user) if user is not None else ""
 
 
 @translation.override("vi")  # printed documents are Vietnamese whatever the UI language

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import dashboard, ratings, submissions, suggestions
+from reviews.views import dashboard, guidance, ratings, submissions, suggestions
 
 app_name = "reviews"
 urlpatterns = [
@@ -46,5 +46,21 @@ urlpatterns += [
     path("goi-y/<int:pk>/", suggestions.SuggestionDetailView.as_view(), name="suggestion"),
     path(
         "goi-y/<int:pk>/thao-tac/", suggestions.SuggestionActView.as_view(), name="suggestion-act"
+    ),
+]
+urlpatterns += [
+    path("van-ban/", guidance.DocumentListView.as_view(), name="documents"),
+    path(
+        "van-ban/<int:pk>/tai-ve/",
+        guidance.DocumentDownloadView.as_view(),
+        name="document-download",
+    ),
+    path("hoi-dap/", guidance.QuestionListView.as_view(), name="questions"),
+    path("hoi-dap/moi/", guidance.QuestionCreateView.as_view(), name="question-create"),
+    path("hoi-dap/<int:pk>/", guidance.QuestionDetailView.as_view(), name="question"),
+    path(
+        "hoi-dap/tep/<int:pk>/",
+        guidance.AttachmentDownloadView.as_view(),
+        name="question-attachment",
     ),
 ]

@@ -1,6 +1,12 @@
 """Writes to cycles, pools, ratings and submissions. Every change leaves a record."""
 
 from reviews.services.cycles import cycle_change_status, cycle_create, cycle_prepare
+from reviews.services.guidance import (
+    guiding_document_publish,
+    guiding_document_withdraw,
+    question_act,
+    question_ask,
+)
 from reviews.services.pools import pool_finalize, pool_problems, pool_reopen
 from reviews.services.ratings import LEVEL_FIELDS, RATING_FIELDS, ratings_record
 from reviews.services.submissions import (
@@ -25,11 +31,15 @@ __all__ = [
     "cycle_prepare",
     "dossier_item_add",
     "dossier_item_remove",
+    "guiding_document_publish",
+    "guiding_document_withdraw",
     "issue_answer",
     "issue_review",
     "pool_finalize",
     "pool_problems",
     "pool_reopen",
+    "question_act",
+    "question_ask",
     "ratings_record",
     "submission_change_state",
     "submission_problems",

@@ -60,6 +60,7 @@ def ratings_record(
     acting_user: User | None,
     reason: str = "",
     expected_versions: Mapping[int, int] | None = None,
+    allow_over_quota: bool = False,
 ) -> list[Rating]:
     """Write self-ratings, proposals, decisions and facts for many ratings at once.
 
@@ -68,6 +69,11 @@ def ratings_record(
     override with reason and decision reference; a finalized pool is read-only; a decision that
     raises the number of HTXSNV in a pool above its quota is refused. The pools are locked
     (in primary-key order) before anything is counted, so concurrent writers cannot both pass.
+
+    The quota binds when the committee finalizes (DOMAIN.md §3: a cell may propose more, the
+    committee cuts before finalizing): `allow_over_quota` lets a bulk "take the cells' proposals"
+    leave the pool over quota, shown red, and `pool_finalize` refuses until it is cut. Lowering
+    HTTNV decisions likewise may leave a pool over quota; only raising HTXSNV is refused here.
 
     Raises ValidationError with codes: unknown_field, stale_rating, not_rated_subject,
     pool_finalized, submission_locked, rule_violation, override_incomplete, quota_exceeded.
@@ -118,6 +124,7 @@ def ratings_record(
     history: list[RatingChange] = []
     raised_excellent: set[int] = set()
     touched: list[Rating] = []
+    dirty: dict[int, set[str]] = {}
     for rating_id, fields in changes.items():
         rating = locked[rating_id]
         rating.pool = pools[rating.pool_id]
@@ -147,12 +154,15 @@ def ratings_record(
                 )
             )
             setattr(rating, field, value)
+        dirty[rating.pk] = {*changed, "version"}
         if "decision_level" in changed:
+            dirty[rating.pk] |= {"decided_at", "decided_by"}
             rating.decided_at = now if rating.decision_level else None
             rating.decided_by = acting_user if rating.decision_level else None
             if rating.decision_level == Level.EXCELLENT:
                 raised_excellent.add(rating.pool_id)
         if "override_reason" in changed:
+            dirty[rating.pk] |= {"override_at", "override_by"}
             rating.override_at = now if rating.override_reason else None
             rating.override_by = acting_user if rating.override_reason else None
         rating.version += 1
@@ -160,7 +170,9 @@ def ratings_record(
 
     for rating, verdict in zip(touched, eligibilities(touched, cycle=cycle), strict=True):
         # The rules, not the stored reason, are the authority: facts may have changed since.
-        rating.not_rated_reason = verdict.not_rated_reason
+        if rating.not_rated_reason != verdict.not_rated_reason:
+            rating.not_rated_reason = verdict.not_rated_reason
+            dirty[rating.pk].add("not_rated_reason")
         if not verdict.is_rated and any(getattr(rating, f) for f in LEVEL_FIELDS):
             raise ValidationError(
                 _("%(subject)s không xếp loại (%(reason)s).")
@@ -187,23 +199,16 @@ def ratings_record(
                 code="rule_violation",
             )
 
-    Rating.objects.bulk_update(
-        touched,
-        [
-            *RATING_FIELDS,
-            "decided_at",
-            "decided_by",
-            "override_at",
-            "override_by",
-            "version",
-            "updated_at",
-        ],
-        batch_size=500,
-    )
+    # One UPDATE of the changed columns per rating: much cheaper than bulk_update's CASE/WHEN
+    # over every column (measured 15.7 s → 5.0 s for the demo's 6,000 ratings).
+    for rating in touched:
+        Rating.objects.filter(pk=rating.pk).update(
+            updated_at=now, **{name: getattr(rating, name) for name in dirty[rating.pk]}
+        )
     RatingChange.objects.bulk_create(history, batch_size=1000)
     # After the write, so that a collective decided in the same call counts as decided.
     _check_order(cycle, [r for r in touched if r.subject_kind == SubjectKind.LEADER])
-    for pool_id in sorted(raised_excellent):
+    for pool_id in [] if allow_over_quota else sorted(raised_excellent):
         status = pool_quota(pools[pool_id])
         if status.is_over:
             raise ValidationError(
@@ -225,42 +230,54 @@ def ratings_record(
 HEAD_POSITIONS = ("bí thư",)
 
 
+def _settled_before(earlier: Rating | None, later: Rating) -> bool:
+    """Whether `earlier` is far enough along for `later` to be decided.
+
+    Decided by the same body: `earlier` must be decided first. Decided by another body (a
+    grassroots unit's committee is rated by the bloc, its leaders by the unit): requiring that
+    decision would block the unit until the bloc acts, so the collective's own review — its
+    self-rating — must come first (interpretation of "kiểm điểm tập thể trước, cá nhân sau").
+    """
+    if earlier is None or not earlier.is_rated:
+        return True
+    if earlier.pool_id == later.pool_id or earlier.pool.owner_id == later.pool.owner_id:
+        return bool(earlier.decision_level)
+    return bool(earlier.decision_level or earlier.self_level)
+
+
 def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
-    """Order inside a cycle (DOMAIN.md §6): a leadership collective is decided before its
-    members, and a unit before its head (the secretary of its committee).
+    """Order inside a cycle (DOMAIN.md §6): a leadership collective before its members, and a
+    unit before its head (the secretary of its committee); see `_settled_before`.
 
     Raises ValidationError(code="order_collective_first" / "order_unit_first").
     """
     deciding = [r for r in leader_ratings if r.decision_level]
     if not deciding:
         return
+    by_member = {r.member_id: r for r in deciding}
     seats = list(
         CollectiveMembership.objects.filter(
-            member_id__in=[r.member_id for r in deciding],
+            member_id__in=list(by_member),
             starts_on__lte=cycle.reference_date,
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
-        .select_related("collective__organization")
+        .select_related("collective__organization", "member")
     )
     collective_ratings = {
         r.collective_id: r
         for r in Rating.objects.filter(
             cycle=cycle, collective_id__in=[seat.collective_id for seat in seats]
-        )
+        ).select_related("pool")
     }
     unit_ratings = {
         r.organization_id: r
         for r in Rating.objects.filter(
             cycle=cycle, organization_id__in=[seat.collective.organization_id for seat in seats]
-        )
+        ).select_related("pool")
     }
     for seat in seats:
-        collective_rating = collective_ratings.get(seat.collective_id)
-        if (
-            collective_rating
-            and collective_rating.is_rated
-            and not collective_rating.decision_level
-        ):
+        leader = by_member[seat.member_id]
+        if not _settled_before(collective_ratings.get(seat.collective_id), leader):
             raise ValidationError(
                 _("Cần xếp loại tập thể %(collective)s trước khi xếp loại %(member)s.")
                 % {"collective": seat.collective, "member": seat.member},
@@ -268,7 +285,7 @@ def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
             )
         is_head = seat.position.strip().lower() in HEAD_POSITIONS
         unit_rating = unit_ratings.get(seat.collective.organization_id)
-        if is_head and unit_rating and unit_rating.is_rated and not unit_rating.decision_level:
+        if is_head and not _settled_before(unit_rating, leader):
             raise ValidationError(
                 _("Cần xếp loại %(unit)s trước khi xếp loại người đứng đầu %(member)s.")
                 % {"unit": seat.collective.organization, "member": seat.member},

@@ -8,7 +8,6 @@ recorded with who, when and the comment; the unit's clerks are told of a return 
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -32,29 +31,7 @@ from reviews.models import (
 from reviews.quota import quotas_by_pool
 from reviews.services.notifications import notify
 from reviews.services.suggestions import unanswered_suggestions
-
-#: Uploads accepted in a dossier: checked by their first bytes, not by their name.
-DOSSIER_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    # DOCX, XLSX and ODF are zip archives; DOC and XLS are OLE compound files.
-    "application/zip": (b"PK\x03\x04",),
-    "application/x-ole-storage": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
-DOSSIER_EXTENSIONS = {
-    "pdf": "application/pdf",
-    "docx": "application/zip",
-    "xlsx": "application/zip",
-    "odt": "application/zip",
-    "ods": "application/zip",
-    "doc": "application/x-ole-storage",
-    "xls": "application/x-ole-storage",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-}
-DOSSIER_MAX_BYTES = 20 * 1024 * 1024
+from reviews.services.uploads import check_upload
 
 
 def submission_problems(submission: Submission) -> list[ValidationError]:
@@ -191,13 +168,6 @@ def submission_change_state(
     return submission
 
 
-def _detect_type(head: bytes) -> str | None:
-    for content_type, signatures in DOSSIER_SIGNATURES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    return None
-
-
 @transaction.atomic
 def dossier_item_add(
     *,
@@ -210,7 +180,7 @@ def dossier_item_add(
     """Attach a file to a submission that is still being prepared.
 
     The file is checked by content (its first bytes must match its extension), by size
-    (DOSSIER_MAX_BYTES) and stored under a generated name outside the static root.
+    (UPLOAD_MAX_BYTES) and stored under a generated name outside the static root.
     """
     submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
     if submission.is_locked:
@@ -220,43 +190,18 @@ def dossier_item_add(
         )
     if kind not in DossierKind.values:
         raise ValidationError(_("Loại tài liệu không hợp lệ."), code="invalid_kind")
-    name = (upload.name or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:255]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in DOSSIER_EXTENSIONS:
-        raise ValidationError(
-            _("Chỉ nhận tệp PDF, Word, Excel, OpenDocument, JPEG hoặc PNG."),
-            code="invalid_extension",
-        )
-    if upload.size is None or upload.size == 0:
-        raise ValidationError(_("Tệp rỗng."), code="empty_file")
-    if upload.size > DOSSIER_MAX_BYTES:
-        raise ValidationError(
-            _("Tệp lớn hơn %(mb)s MB.") % {"mb": DOSSIER_MAX_BYTES // (1024 * 1024)},
-            code="file_too_large",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    if _detect_type(head) != DOSSIER_EXTENSIONS[extension]:
-        raise ValidationError(
-            _("Nội dung tệp không khớp với định dạng .%(ext)s.") % {"ext": extension},
-            code="content_mismatch",
-        )
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    checked = check_upload(upload)
     item = DossierItem(
         submission=submission,
         kind=kind,
         title=title.strip()[:255],
-        original_name=name,
-        content_type=DOSSIER_EXTENSIONS[extension],
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
         uploaded_by=acting_user,
     )
-    item.file.save(name, upload, save=False)
+    item.file.save(checked.name, upload, save=False)
     item.save()
     return item
 

@@ -210,6 +210,7 @@ class TakeProposalsView(PoolActionView):
             changes={row.rating.pk: {"decision_level": row.rating.proposal_level} for row in rows},
             acting_user=request.user,
             reason=_("Lấy đề xuất của chi bộ làm quyết định"),
+            allow_over_quota=True,
         )
         return _("Đã lấy %(count)s đề xuất làm quyết định.") % {"count": len(rows)}
 

@@ -80,3 +80,17 @@ def test_discipline_counts_in_the_year_of_the_decision_by_default(cell):
         violation="Vi phạm nguyên tắc tập trung dân chủ.",
     )
     assert record.counted_year == 2021
+
+
+def test_service_refuses_a_card_number_already_taken_with_a_message(cell):
+    MemberFactory(organization=cell, card_number="11112222")
+    with pytest.raises(ValidationError) as error:
+        member_create(
+            organization=cell,
+            full_name="Lê Văn Tám",
+            gender="M",
+            date_of_birth=datetime.date(1990, 1, 1),
+            admitted_on=datetime.date(2015, 1, 1),
+            card_number="11112222",
+        )
+    assert "card_number" in error.value.error_dict

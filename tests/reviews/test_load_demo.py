@@ -1,0 +1,228 @@
+"""`manage.py load_demo`: a small demo bloc built once for the module, then inspected."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from members.models import (
+    CollectiveKind,
+    DisciplineForm,
+    DisciplineRecord,
+    LeadershipCollective,
+    ManagingLevel,
+    Member,
+    MembershipEvent,
+    StatusPeriod,
+)
+from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind, Role
+from reviews.demo import ACCOUNT_SPECS, BLOC_CODE, DEMO_PASSWORD
+from reviews.models import (
+    Level,
+    NotRatedReason,
+    Pool,
+    PoolState,
+    Rating,
+    ReviewCycle,
+    SubjectKind,
+    Submission,
+    SubmissionState,
+    SubmissionTransition,
+)
+from reviews.quota import pool_quota
+from reviews.selectors import eligibilities
+from reviews.services import pool_problems
+
+pytestmark = pytest.mark.django_db
+SCALE = 0.05
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Build the demo once for the module, inside a transaction rolled back at the end."""
+    media = tmp_path_factory.mktemp("media")
+    fast_hasher = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=fast_hasher),
+        transaction.atomic(),
+    ):
+        out = StringIO()
+        call_command("load_demo", scale=SCALE, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def cycle(demo_output):
+    return ReviewCycle.objects.get(organization__code=BLOC_CODE, year=2021)
+
+
+def verdicts(ratings, cycle):
+    ratings = list(ratings.select_related("member", "organization", "collective"))
+    return list(zip(ratings, eligibilities(ratings, cycle=cycle), strict=True))
+
+
+def limit_codes(ratings, cycle):
+    return {limit.code for _, verdict in verdicts(ratings, cycle) for limit in verdict.limits}
+
+
+def test_demo_builds_a_sound_bloc_tree(demo_output):
+    bloc = Organization.objects.get(code=BLOC_CODE)
+    assert bloc.kind == OrganizationKind.BLOC
+    assert bloc.depth == 1
+    assert not any(Organization.objects.find_problems())
+    kinds = set(Organization.objects.subtree_of(bloc).values_list("kind", flat=True))
+    assert kinds == set(OrganizationKind.values)
+    units = Organization.objects.grassroots()
+    assert units.count() >= 7
+    assert set(units.values_list("grassroots_type", flat=True)) <= {"04", "05", "06a", "06b"}
+    assert Member.objects.exclude(organization__kind__in=["cell", "grassroots_cell"]).count() == 0
+    assert Member.objects.count() >= 250
+    assert Member.objects.exclude(card_number="").values("card_number").distinct().count() == (
+        Member.objects.exclude(card_number="").count()
+    )
+
+
+def test_newly_formed_unit_and_cell_are_reviewed_but_not_rated(cycle):
+    newly_formed = Rating.objects.filter(
+        cycle=cycle, not_rated_reason=NotRatedReason.NEWLY_FORMED
+    ).values_list("organization__kind", flat=True)
+    assert OrganizationKind.CELL in newly_formed
+    assert set(newly_formed) & set(GRASSROOTS_KINDS)
+
+
+def test_every_special_case_of_the_rules_is_present(cycle):
+    members = Rating.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER)
+    reasons = set(members.values_list("not_rated_reason", flat=True))
+    assert {NotRatedReason.NEW_MEMBER, NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED} <= reasons
+    probationary_rated = members.filter(member__official_on__isnull=True, not_rated_reason="")
+    assert probationary_rated.exists()
+    assert Member.objects.filter(official_on__isnull=True, card_number="").exists()
+    assert StatusPeriod.objects.filter(kind=StatusPeriod.Kind.MATERNITY_LEAVE).exists()
+    assert MembershipEvent.objects.filter(
+        kind=MembershipEvent.Kind.TRANSFER_IN, occurred_on__year=2021
+    ).exists()
+    assert MembershipEvent.objects.filter(kind=MembershipEvent.Kind.TRANSFER_INTERNAL).exists()
+    forms = set(DisciplineRecord.objects.counted_in_year(2021).values_list("form", flat=True))
+    assert {DisciplineForm.REPRIMAND, DisciplineForm.WARNING} <= forms
+    assert members.filter(civil_service_level=Level.NOT_COMPLETED).exists()
+    codes = limit_codes(members, cycle)
+    assert {
+        "long_sick_leave",
+        "disciplined_in_year",
+        "civil_service_not_completed",
+        "civil_service_not_excellent",
+    } <= codes
+
+
+def test_leaders_and_collectives_are_present(cycle):
+    levels = set(
+        Member.objects.exclude(leadership_post="").values_list("managing_level", flat=True)
+    )
+    assert levels == set(ManagingLevel.values)
+    board = LeadershipCollective.objects.get(kind=CollectiveKind.STANDING_BOARD)
+    assert board.organization.code == BLOC_CODE
+    assert board.managing_level == ManagingLevel.PROVINCE
+    assert board.memberships.count() == 9
+    committees = LeadershipCollective.objects.filter(kind=CollectiveKind.PARTY_COMMITTEE)
+    units = Organization.objects.filter(kind=OrganizationKind.GRASSROOTS_COMMITTEE)
+    assert set(committees.values_list("organization", flat=True)) == set(
+        units.values_list("pk", flat=True)
+    )
+    for committee in committees:
+        assert committee.managing_level == ManagingLevel.DISTRICT
+        assert 5 <= committee.memberships.count() <= 9
+    assert Rating.objects.filter(cycle=cycle, subject_kind=SubjectKind.LEADER).exists()
+
+
+def test_every_pool_is_within_quota(cycle):
+    pools = Pool.objects.filter(cycle=cycle).select_related("cycle")
+    assert pools.exists()
+    assert not [pool for pool in pools if pool_quota(pool).is_over]
+
+
+def test_decisions_respect_the_rules(cycle):
+    decided = Rating.objects.filter(cycle=cycle).exclude(decision_level="")
+    assert decided.filter(subject_kind=SubjectKind.MEMBER).exists()
+    assert not decided.exclude(override_reason="").exists()
+    assert not [
+        rating
+        for rating, verdict in verdicts(decided, cycle)
+        if not verdict.allows(rating.decision_level)
+    ]
+    # Whatever stops a pool from being finalized is only a decision still to be made.
+    for pool in Pool.objects.filter(cycle=cycle).select_related("cycle"):
+        assert {problem.code for problem in pool_problems(pool)} <= {"undecided"}
+
+
+def test_units_are_at_every_stage_of_the_cycle(cycle):
+    submissions = Submission.objects.filter(cycle=cycle)
+    states = set(submissions.values_list("state", flat=True))
+    assert states == set(SubmissionState.values)
+    assert submissions.filter(is_late=True).exists()
+    returned = SubmissionTransition.objects.filter(
+        submission__cycle=cycle, to_state=SubmissionState.RETURNED
+    )
+    assert returned.exists()
+    assert not returned.filter(comment="").exists()
+    for submission in submissions.exclude(state=SubmissionState.DRAFT):
+        assert submission.dossier_items.present().count() >= 3
+        assert not Pool.objects.filter(
+            cycle=cycle, owner=submission.organization, state=PoolState.OPEN
+        ).exists()
+    # Sở Tài chính, the clerk's unit: cell proposals made, no decision yet.
+    stc = Rating.objects.filter(
+        cycle=cycle, subject_kind=SubjectKind.MEMBER, pool__owner__code="STC"
+    )
+    assert stc.exclude(proposal_level="").exists()
+    assert not stc.exclude(decision_level="").exists()
+    submitted = submissions.get(organization__code="STC")
+    assert submitted.state == SubmissionState.DRAFT
+    assert Pool.objects.filter(cycle=cycle, owner__code=BLOC_CODE, state=PoolState.OPEN).exists()
+
+
+def test_demo_accounts_exist_with_their_roles(demo_output):
+    users = get_user_model().objects
+    admin = users.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+    validate_password(DEMO_PASSWORD, admin)
+    for spec in ACCOUNT_SPECS:
+        user = users.get(username=spec.username)
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.first_name
+        assert user.last_name
+        assert spec.username in demo_output
+        if spec.role:
+            assert user.role_assignments.filter(role=spec.role, is_active=True).exists()
+    secretary = users.get(username="bithu.chibo").role_assignments.get()
+    assert secretary.role == Role.CELL_SECRETARY
+    assert secretary.organization.kind == OrganizationKind.CELL
+    assert secretary.organization.grassroots_unit().code == "STC"
+
+
+def test_second_run_changes_nothing(demo_output):
+    before = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    out = StringIO()
+    call_command("load_demo", scale=SCALE, stdout=out)
+    after = {model._meta.label: model.objects.count() for model in apps.get_models()}
+    assert after == before
+    assert BLOC_CODE in out.getvalue()
+    assert "canbo.stc" in out.getvalue()
+
+
+def test_dates_are_fixed_around_2021(cycle):
+    assert (cycle.reference_date, cycle.deadline) == (
+        datetime.date(2021, 11, 15),
+        datetime.date(2021, 11, 25),
+    )
+    assert Member.objects.filter(date_of_birth__year__lt=1962).count() == 0
+    assert Member.objects.filter(date_of_birth__year__gt=1998).count() == 0
+    assert Member.objects.filter(admitted_on__gt=cycle.reference_date).count() == 0
