@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import io
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from organizations.models import GrassrootsType, Organization
 from reports.formatting import level_code, votes
 from reports.selectors import ReportData, override_text, report_data, suggestion_target
+from reports.selectors.lists import question_answer, question_text
 from reports.sheet import CENTER, Column, SheetWriter, fraction, new_workbook
 from reviews.models import Level, NotRatedReason, ReviewCycle
 
@@ -333,6 +334,44 @@ def _sheet_suggestions(workbook: Workbook, data: ReportData) -> None:
     sheet.footer()
 
 
+def _sheet_questions(workbook: Workbook, data: ReportData) -> None:
+    """Letter point 4: what units raised, what was answered, what remains for the BTV."""
+    sheet = SheetWriter(
+        workbook,
+        data,
+        name=_("Khó khăn, vướng mắc"),
+        title=_("Khó khăn, vướng mắc và kiến nghị"),
+        columns=[
+            Column(_("TT"), 5, "center"),
+            Column(_("Đơn vị"), 26),
+            Column(_("Tiêu đề"), 28),
+            Column(_("Nội dung"), 40),
+            Column(_("Ngày hỏi"), 11, "date"),
+            Column(_("Trạng thái"), 16),
+            Column(_("Trả lời của Ban Tổ chức"), 40),
+            Column(_("Áp dụng chung"), 10, "center"),
+        ],
+        landscape=True,
+    )
+    sheet.header()
+    for number, question in enumerate(data.questions, start=1):
+        sheet.line(
+            [
+                number,
+                question.unit.name,
+                question.title,
+                question_text(question),
+                timezone.localdate(question.asked_at),
+                question.get_state_display(),
+                question_answer(question),
+                _("Có") if question.is_shared else "",
+            ]
+        )
+    if not data.questions:
+        sheet.band(_("Không có khó khăn, vướng mắc nào được nêu."))
+    sheet.footer()
+
+
 def write_workbook(data: ReportData) -> bytes:
     workbook = new_workbook()
     _sheet_6f(workbook, data)
@@ -342,6 +381,7 @@ def write_workbook(data: ReportData) -> bytes:
     _sheet_excellent(workbook, data)
     _sheet_quotas(workbook, data)
     _sheet_suggestions(workbook, data)
+    _sheet_questions(workbook, data)
     workbook.properties.creator = "kiemdiem"
     workbook.properties.title = f"{data.cycle.title} — {data.node.name}"
     buffer = io.BytesIO()

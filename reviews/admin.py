@@ -23,9 +23,12 @@ from reviews.models import (
     CycleStatus,
     CycleTransition,
     DossierItem,
+    GuidingDocument,
     Notification,
     Pool,
     PoolTransition,
+    Question,
+    QuestionMessage,
     Rating,
     RatingChange,
     ReviewCycle,
@@ -493,3 +496,44 @@ class SuggestionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "suggestion", "action", "issue", "by")
     list_filter = ("action",)
     list_select_related = ("suggestion", "issue", "by")
+
+
+# --- Guidance and questions ----------------------------------------------------------------------
+
+
+@admin.register(GuidingDocument)
+class GuidingDocumentAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    """Read-only: documents are published on the cycle's page (guiding_document_publish)."""
+
+    list_display = ("title", "number", "issued_on", "cycle", "published_at", "withdrawn_at")
+    list_filter = ("cycle",)
+    search_fields = ("title", "number")
+    exclude = ("file",)
+
+
+class QuestionMessageInline(ReadOnlyInline):
+    model = QuestionMessage
+    fields = ("at", "kind", "by", "text")
+    readonly_fields = fields
+    verbose_name_plural = _("Trao đổi")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    """Read-only: questions are asked and answered on their screens (question_ask, question_act)."""
+
+    list_display = ("title", "unit", "state", "is_shared", "asked_at", "first_answered_at")
+    list_filter = ("cycle", "state", "is_shared")
+    list_select_related = ("unit",)
+    search_fields = ("title", "unit__name")
+    inlines = (QuestionMessageInline,)
+
+
+@admin.register(QuestionMessage)
+class QuestionMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("at", "question", "kind", "by")
+    list_filter = ("kind",)
+    list_select_related = ("question", "by")

@@ -42,7 +42,9 @@ from reviews.services import (
     cycle_change_status,
     cycle_prepare,
     dossier_item_add,
+    guiding_document_publish,
     pool_finalize,
+    question_ask,
     ratings_record,
     submission_change_state,
     suggestion_draft,
@@ -196,6 +198,15 @@ def every_model(tree, admin_user, settings, tmp_path):
         title="Gợi ý kiểm điểm Ban Chấp hành",
         issues=["Chậm triển khai nghị quyết."],
         acting_user=admin_user,
+    )
+    guiding_document_publish(
+        cycle=cycle,
+        title="Công văn 897-CV/ĐUK",
+        upload=SimpleUploadedFile("cv.pdf", b"%PDF-1.4 ...", "application/pdf"),
+        acting_user=admin_user,
+    )
+    question_ask(
+        cycle=cycle, unit=unit, title="Nghỉ ốm dài ngày", text="Hỏi", acting_user=admin_user
     )
     return {"member": member, "cycle": cycle, "rating": rating}
 

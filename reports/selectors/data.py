@@ -19,13 +19,21 @@ from reports.selectors.lists import (
     excellent_groups,
     members_by_cell,
     organization_lines,
+    questions_in,
     quota_lines,
     quota_summary,
     suggestions_in,
 )
 from reports.selectors.scope import check_report_node, is_bloc
 from reports.selectors.tables import StatRow, Table6F, rating_statistics, table_6f
-from reviews.models import ReviewCycle, Submission, SubmissionState, Suggestion
+from reviews.models import (
+    Question,
+    QuestionState,
+    ReviewCycle,
+    Submission,
+    SubmissionState,
+    Suggestion,
+)
 
 
 @dataclass
@@ -37,6 +45,7 @@ class ReportData:
     statistics: list[StatRow]
     quotas: list[QuotaLine]
     suggestions: list[Suggestion]
+    questions: list[Question]
     excellent: list[ExcellentGroup]
     organizations: list[OrganizationLine]
     cells: list[CellGroup]
@@ -61,6 +70,19 @@ class ReportData:
     @property
     def quota_summary(self) -> list[QuotaSummary]:
         return quota_summary(self.quotas)
+
+    @property
+    def questions_remaining(self) -> list[Question]:
+        """Raised and not yet answered: what goes up to the Standing Board (letter point 4)."""
+        return [
+            q for q in self.questions if q.state in (QuestionState.OPEN, QuestionState.ASKED_BACK)
+        ]
+
+    @property
+    def questions_answered(self) -> list[Question]:
+        return [
+            q for q in self.questions if q.state in (QuestionState.ANSWERED, QuestionState.CLOSED)
+        ]
 
     @property
     def member_count(self) -> int:
@@ -92,6 +114,7 @@ def report_data(cycle: ReviewCycle, node: Organization, *, with_lists: bool = Tr
         statistics=rating_statistics(cycle, node),
         quotas=quota_lines(cycle, node),
         suggestions=suggestions_in(cycle, node),
+        questions=questions_in(cycle, node),
         excellent=excellent_groups(cycle, node, tree),
         organizations=organization_lines(cycle, node, tree) if with_lists else [],
         cells=members_by_cell(cycle, node, tree) if with_lists else [],

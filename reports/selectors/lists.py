@@ -16,6 +16,8 @@ from reviews.models import (
     Level,
     NotRatedReason,
     Pool,
+    Question,
+    QuestionMessage,
     Rating,
     ReviewCycle,
     SubjectKind,
@@ -309,3 +311,27 @@ def suggestion_target(suggestion: Suggestion) -> str:
     if member.leadership_post:
         return f"{member.full_name} — {member.leadership_post}"
     return member.full_name
+
+
+def questions_in(cycle: ReviewCycle, node: Organization) -> list[Question]:
+    """The cycle's questions and difficulties raised by units under the node, each with its
+    thread (letter point 4: what was raised, what was answered, what remains)."""
+    return list(
+        Question.objects.filter(cycle=cycle, unit__path__startswith=node.path)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch("messages", queryset=QuestionMessage.objects.order_by("at", "pk"))
+        )
+        .order_by("unit__path", "asked_at", "pk")
+    )
+
+
+def question_answer(question: Question) -> str:
+    """The Board's last answer to a question, or ''."""
+    answers = [m.text for m in question.messages.all() if m.kind == "answered"]
+    return answers[-1] if answers else ""
+
+
+def question_text(question: Question) -> str:
+    asked = [m.text for m in question.messages.all() if m.kind == "asked"]
+    return asked[0] if asked else ""

@@ -7,6 +7,7 @@ from django import template
 from reports.formatting import number, percent
 from reports.permissions import allowed_formats
 from reports.selectors import StatRow, suggestion_target
+from reports.selectors.lists import question_answer, question_text
 from reviews.models import Level, NotRatedReason
 from reviews.permissions import Scope
 from reviews.selectors import cycle_for_user
@@ -61,3 +62,7 @@ def reason_phrases(row: StatRow) -> list[tuple[str, int]]:
 @register.filter
 def target(suggestion) -> str:
     return suggestion_target(suggestion)
+
+
+register.filter("question_answer", question_answer)
+register.filter("question_text", question_text)

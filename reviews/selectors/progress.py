@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 
 from organizations.models import Organization
 from organizations.permissions import active_assignments
 from reviews.models import (
     Level,
     Pool,
+    Question,
+    QuestionState,
     Rating,
     ReviewCycle,
     SubjectKind,
@@ -139,3 +142,36 @@ def level_totals(progress: list[UnitProgress]) -> dict[str, int]:
         for key in totals:
             totals[key] += getattr(quota, key)
     return totals
+
+
+@dataclass
+class QuestionsWaiting:
+    unit: Organization
+    count: int
+    oldest: datetime.datetime
+
+
+def questions_overview(cycle: ReviewCycle) -> dict:
+    """Questions waiting for the Board per unit (oldest first) and the time taken to answer."""
+    waiting = (
+        Question.objects.filter(cycle=cycle, state=QuestionState.OPEN)
+        .values("unit")
+        .annotate(count=Count("pk"), oldest=Min("asked_at"))
+        .order_by("oldest")
+    )
+    units = Organization.objects.in_bulk([row["unit"] for row in waiting])
+    answered = list(
+        Question.objects.filter(cycle=cycle, first_answered_at__isnull=False).values_list(
+            "asked_at", "first_answered_at"
+        )
+    )
+    hours = [(answer - asked).total_seconds() / 3600 for asked, answer in answered]
+    return {
+        "waiting": [
+            QuestionsWaiting(unit=units[row["unit"]], count=row["count"], oldest=row["oldest"])
+            for row in waiting
+        ],
+        "answered_count": len(hours),
+        "average_hours": sum(hours) / len(hours) if hours else None,
+        "total": Question.objects.filter(cycle=cycle).count(),
+    }

@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 
 from organizations.models import GrassrootsType, Organization, Role
 from reviews.models import SubmissionState
-from reviews.selectors.progress import level_totals, units_progress
+from reviews.selectors.progress import level_totals, questions_overview, units_progress
 from reviews.views.ratings import CycleMixin
 
 DASHBOARD_ROLES = {
@@ -85,6 +85,7 @@ class DashboardView(CycleMixin, TemplateView):
                 "vuot": self.request.GET.get("vuot", ""),
                 "sap_xep": sort,
             },
+            questions=questions_overview(self.cycle),
             states=SubmissionState.choices,
             unit_types=GrassrootsType.choices,
         )

@@ -18,6 +18,7 @@ SHEETS = [
     "Xuất sắc",
     "Tỷ lệ theo nhóm",
     "Gợi ý kiểm điểm",
+    "Khó khăn, vướng mắc",
 ]
 
 
@@ -181,3 +182,34 @@ def test_unit_workbook_is_signed_by_its_committee(report_bloc):
     assert "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH" in texts
     assert "ĐẢNG ỦY SỞ TÀI CHÍNH" in texts
     assert "T/M ĐẢNG ỦY" in texts
+
+
+def test_questions_sheet_lists_exactly_the_cycles_questions(db, tmp_path):
+    """Issue "guidance and difficulties": the sheet lists exactly the cycle's questions."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.excel import build_workbook
+    from reviews.services import cycle_change_status, question_act, question_ask
+    from tests.factories import (
+        BlocFactory,
+        CellFactory,
+        GrassrootsCommitteeFactory,
+        ReviewCycleFactory,
+    )
+
+    bloc = BlocFactory()
+    unit = GrassrootsCommitteeFactory(parent=bloc, name="Đảng bộ Sở Y tế")
+    CellFactory(parent=unit)
+    cycle = cycle_change_status(cycle=ReviewCycleFactory(organization=bloc), status="open")
+    answered = question_ask(cycle=cycle, unit=unit, title="Nghỉ ốm", text="Hỏi A", acting_user=None)
+    question_act(question=answered, action="answer", text="Trả lời A", share=True, acting_user=None)
+    question_ask(cycle=cycle, unit=unit, title="=Chưa trả lời", text="Hỏi B", acting_user=None)
+    sheet = load_workbook(io.BytesIO(build_workbook(cycle, bloc)))["Khó khăn, vướng mắc"]
+    titles = [
+        row[2]
+        for row in sheet.iter_rows(values_only=True)
+        if row and row[2] in ("Nghỉ ốm", "=Chưa trả lời")
+    ]
+    assert titles == ["Nghỉ ốm", "=Chưa trả lời"]
