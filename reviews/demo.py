@@ -79,12 +79,61 @@ from reviews.services import (
     cycle_change_status,
     cycle_create,
     dossier_item_add,
+    guiding_document_publish,
+    issue_answer,
+    issue_review,
     pool_finalize,
+    question_act,
+    question_ask,
     ratings_record,
     submission_change_state,
+    suggestion_draft,
+    suggestion_issue,
 )
 
 SEED = 20211115
+
+GUIDING_DOCUMENTS = (
+    (
+        "897-CV/ĐUK",
+        datetime.date(2021, 10, 21),
+        "Thực hiện kiểm điểm, đánh giá, xếp loại chất lượng năm 2021 đối với tổ chức đảng, đảng "
+        "viên và tập thể, cá nhân cán bộ lãnh đạo, quản lý các cấp",
+        "cong-van-897",
+    ),
+    (
+        "29-HD/ĐUK",
+        datetime.date(2020, 1, 7),
+        "Hướng dẫn kiểm điểm, đánh giá, xếp loại chất lượng đối với tổ chức đảng, đảng viên và "
+        "tập thể lãnh đạo, cá nhân cấp ủy",
+        "huong-dan-29",
+    ),
+)
+SUGGESTION_TEXTS = (
+    (
+        "Gợi ý kiểm điểm Ban Chấp hành Đảng bộ Bệnh viện Đa khoa Đồng Nai năm 2021",
+        [
+            "Việc lãnh đạo thực hiện công tác phòng, chống dịch COVID-19 còn lúng túng ở "
+            "giai đoạn đầu.",
+            "Công tác kiểm tra, giám sát việc mua sắm vật tư y tế chưa thường xuyên.",
+        ],
+    ),
+    (
+        "Gợi ý kiểm điểm cá nhân Giám đốc Bệnh viện Đa khoa Đồng Nai năm 2021",
+        ["Trách nhiệm người đứng đầu trong việc chậm khắc phục tồn tại sau kiểm toán."],
+    ),
+    (
+        "Gợi ý kiểm điểm Ban Chấp hành Đảng bộ Sở Tài chính năm 2021",
+        [
+            "Việc thực hiện Nghị quyết về tiết kiệm, chống lãng phí chưa đạt chỉ tiêu đề ra.",
+            "Sinh hoạt chi bộ ở một số chi bộ trực thuộc còn hình thức.",
+        ],
+    ),
+)
+SUGGESTION_ANSWER = (
+    "Ban Chấp hành đã nghiêm túc kiểm điểm, nhận rõ hạn chế, xây dựng kế hoạch khắc phục và "
+    "báo cáo kết quả khắc phục trong quý I/2022."
+)
 BLOC_CODE = "DUK"
 BLOC_NAME = "Đảng bộ Khối các cơ quan tỉnh Đồng Nai"
 DEMO_PASSWORD = "kiemdiem2021"  # noqa: S105 - the published password of the demo accounts
@@ -776,6 +825,7 @@ class _Builder:
         self.create_collectives(units)
         self.open_cycle()
         _Ratings(self).record()
+        self.guidance_and_suggestions()
         self.submit()
 
     def day(self, start: datetime.date, end: datetime.date) -> datetime.date:
@@ -1283,6 +1333,103 @@ class _Builder:
         )
         # Opening prepares the pools, one rating record per subject and the submissions.
         self.cycle = cycle_change_status(cycle=cycle, status=CycleStatus.OPEN, acting_user=board)
+
+    def guidance_and_suggestions(self) -> None:
+        """Letter points 2 and 4 in the demo: the Board publishes the cycle's documents; the
+        Inspection Committee issues suggestions to Bệnh viện Đa khoa's committee and to one of
+        its leaders, answered and accepted (before the unit is approved), and one to Sở Tài
+        chính's committee still waiting; Sở Tài chính asks about a member on long sick leave,
+        the Board answers it for all units; Sở Y tế's question still waits."""
+        board, inspector = self.users["bantochuc"], self.users["uybankiemtra"]
+        for number, issued_on, title, slug in GUIDING_DOCUMENTS:
+            guiding_document_publish(
+                cycle=self.cycle,
+                number=number,
+                issued_on=issued_on,
+                title=title,
+                upload=SimpleUploadedFile(f"{slug}.docx", _sample_docx(f"{number}: {title}")),
+                acting_user=board,
+            )
+        committees = {
+            c.organization.code: c
+            for c in LeadershipCollective.objects.filter(
+                kind=CollectiveKind.PARTY_COMMITTEE
+            ).select_related("organization")
+        }
+        hospital_leader = next(
+            plan.member
+            for plan in self.plans
+            if plan.unit == "BVDK" and plan.managing_level == ManagingLevel.PROVINCE
+        )
+        targets = [
+            ("BVDK", {"collective": committees["BVDK"]}, True),
+            ("BVDK", {"member": hospital_leader}, True),
+            ("STC", {"collective": committees["STC"]}, False),
+        ]
+        for number, (unit, target, answered) in enumerate(targets, start=1):
+            title, issues = SUGGESTION_TEXTS[number - 1]
+            suggestion = suggestion_draft(
+                cycle=self.cycle, title=title, issues=issues, acting_user=inspector, **target
+            )
+            suggestion_issue(
+                suggestion=suggestion,
+                document_number=f"{240 + number}-CV/ĐUK",
+                issued_on=datetime.date(2021, 10, 28),
+                acting_user=inspector,
+            )
+            if not answered:
+                continue
+            for issue in suggestion.issues.all():
+                issue_answer(
+                    issue=issue,
+                    explanation=SUGGESTION_ANSWER,
+                    cause="Chủ quan: chưa sâu sát; khách quan: dịch bệnh COVID-19 kéo dài.",
+                    responsibility="Tập thể Ban Thường vụ và đồng chí Bí thư.",
+                    acting_user=self.clerk_of(unit),
+                )
+                issue_review(issue=issue, accept=True, comment="", acting_user=inspector)
+        sick = (
+            Member.objects.filter(
+                organization__path__startswith=self.orgs["STC"].path,
+                status_periods__kind=StatusPeriod.Kind.SICK_LEAVE,
+            ).first()
+            or Member.objects.filter(organization__path__startswith=self.orgs["STC"].path).first()
+        )
+        clerk = self.users["canbo.stc"]
+        question = question_ask(
+            cycle=self.cycle,
+            unit=self.orgs["STC"],
+            title="Xếp loại đảng viên nghỉ ốm dài ngày",
+            text=(
+                f"Đồng chí {sick.full_name} nghỉ ốm cộng dồn hơn 3 tháng trong năm 2021. "
+                "Đề nghị Ban Tổ chức hướng dẫn đồng chí có được xếp loại không, ở mức nào?"
+            ),
+            member=sick,
+            rule="HD 21-HD/BTCTW, điểm 1.3",
+            acting_user=clerk,
+        )
+        question_act(
+            question=question,
+            action="answer",
+            text=(
+                "Đảng viên nghỉ ốm từ 3 tháng trở lên trong năm vẫn kiểm điểm và xếp loại, "
+                "nhưng không xếp loại cao hơn “Hoàn thành nhiệm vụ” (HD 21-HD/BTCTW). "
+                "Áp dụng chung cho các đơn vị."
+            ),
+            share=True,
+            acting_user=board,
+        )
+        question_ask(
+            cycle=self.cycle,
+            unit=self.orgs["SYT"],
+            title="Chi bộ mới thành lập sau sáp nhập",
+            text=(
+                "Chi bộ được thành lập lại tháng 8/2021 do sáp nhập hai phòng: có xếp loại "
+                "chất lượng tổ chức đảng năm nay không?"
+            ),
+            rule="HD 21-HD/BTCTW, mục về tổ chức đảng mới thành lập",
+            acting_user=None,
+        )
 
     def submit(self) -> None:
         """Units past their decisions: pools finalized, dossier attached, sent; then approved or

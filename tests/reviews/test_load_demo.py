@@ -226,3 +226,17 @@ def test_dates_are_fixed_around_2021(cycle):
     assert Member.objects.filter(date_of_birth__year__lt=1962).count() == 0
     assert Member.objects.filter(date_of_birth__year__gt=1998).count() == 0
     assert Member.objects.filter(admitted_on__gt=cycle.reference_date).count() == 0
+
+
+def test_demo_shows_suggestions_and_questions_at_work(cycle):
+    """Issues "leaders and suggestions" and "guidance": answered and accepted suggestions to
+    a committee and a leader, one still waiting; a shared answer on long sick leave."""
+    from reviews.models import GuidingDocument, Question, SuggestionState
+
+    states = sorted(cycle.suggestions.values_list("state", flat=True))
+    assert states == [SuggestionState.CLOSED, SuggestionState.CLOSED, SuggestionState.ISSUED]
+    assert cycle.suggestions.filter(member__isnull=False, state=SuggestionState.CLOSED).exists()
+    shared = Question.objects.get(cycle=cycle, is_shared=True)
+    assert shared.member is not None
+    assert Question.objects.filter(cycle=cycle, state="open").count() == 1
+    assert GuidingDocument.objects.filter(cycle=cycle).count() == 2
