@@ -165,7 +165,9 @@ def questions_overview(cycle: ReviewCycle) -> dict:
             "asked_at", "first_answered_at"
         )
     )
-    hours = [(answer - asked).total_seconds() / 3600 for asked, answer in answered]
+    hours = [
+        (answer - asked).total_seconds() / 3600 for asked, answer in answered if answer is not None
+    ]
     return {
         "waiting": [
             QuestionsWaiting(unit=units[row["unit"]], count=row["count"], oldest=row["oldest"])

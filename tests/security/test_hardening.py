@@ -1,0 +1,58 @@
+"""Hardening (issue "prove it like a user and like an attacker", point 2)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_is_locked_after_repeated_failures(client):
+    UserFactory(username="canbo")
+    statuses = [
+        client.post(reverse("login"), {"username": "canbo", "password": "sai"}).status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    locked = client.post(reverse("login"), {"username": "canbo", "password": "mat-khau-thu-nghiem"})
+    assert locked.status_code == 429
+    assert "Tạm khóa đăng nhập" in locked.text
+
+
+def test_a_good_password_logs_in_before_the_limit(client):
+    UserFactory(username="canbo")
+    client.post(reverse("login"), {"username": "canbo", "password": "sai"})
+    response = client.post(
+        reverse("login"), {"username": "canbo", "password": "mat-khau-thu-nghiem"}
+    )
+    assert response.status_code == 302
+
+
+def test_pages_forbid_inline_scripts_and_foreign_resources(client):
+    policy = client.get(reverse("login")).headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_templates_hold_no_inline_script_or_style():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    offenders = []
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        if "reports" in template.parts:  # printed documents, rendered by WeasyPrint only
+            continue
+        text = template.read_text(encoding="utf-8")
+        markers = ("<script>", 'style="', " onclick=", " onchange=", " onsubmit=")
+        offenders.extend(f"{template.name}: {m}" for m in markers if m in text)
+    assert offenders == []
+
+
+def test_session_cookie_is_http_only_and_expires(settings):
+    assert settings.SESSION_COOKIE_HTTPONLY
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_AGE <= 12 * 3600
