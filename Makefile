@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: venv for Python, Pango/HarfBuzz for WeasyPrint's PDF, Liberation fonts
-# (Times New Roman metrics), poppler-utils to read PDFs back in tests, gettext for translations.
+# (Times New Roman metrics), poppler-utils to read PDFs back in tests, gettext for translations,
+# chromium for the real-browser tests (Playwright drives Debian's build; never `playwright install`).
 APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-liberation2 poppler-utils gettext
+	fonts-liberation2 poppler-utils gettext chromium
 PYTEST_ARGS ?=
 
 .PHONY: run test lint system-deps venv deps dev-deps migrate messages demo serve clean
@@ -51,8 +52,10 @@ demo: migrate
 run: deps messages migrate demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# A screenshot of each failing browser step is kept under artifacts/playwright.
 test: dev-deps messages
-	$(BIN)/pytest -q -n 2 --create-db $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --create-db --screenshot only-on-failure --output artifacts/playwright \
+	  $(PYTEST_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .
