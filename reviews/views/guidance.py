@@ -133,7 +133,7 @@ class DocumentListView(GuidanceMixin, TemplateView):
                     issued_on=form.cleaned_data["issued_on"],
                 )
             except ValidationError as error:
-                for text in error_messages(error):
+                for text in error_messages(error, request):
                     messages.error(request, text)
             else:
                 messages.success(request, _("Đã đăng văn bản cho các đơn vị."))
@@ -212,7 +212,7 @@ class QuestionCreateView(GuidanceMixin, TemplateView):
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                for text in error_messages(error):
+                for text in error_messages(error, request):
                     form.add_error(None, text)
             else:
                 messages.success(request, _("Đã gửi câu hỏi tới Ban Tổ chức."))
@@ -265,7 +265,7 @@ class QuestionDetailView(GuidanceMixin, TemplateView):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error_messages(error):
+            for text in error_messages(error, request):
                 messages.error(request, text)
         else:
             messages.success(request, _("Đã ghi nhận."))

@@ -1,5 +1,7 @@
 """Screens of the review cycle: the pools a user may see, the rating table, finalization."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +22,21 @@ from reviews.selectors import (
 )
 from reviews.services import pool_finalize, pool_reopen, ratings_record
 
+refused_log = logging.getLogger("kiemdiem.refused")
 
-def error_messages(error: ValidationError) -> list[str]:
+
+def error_messages(error: ValidationError, request) -> list[str]:
+    """The messages to show for a refusal by a service; each refusal is logged with its codes."""
+    items = (
+        [item for items in error.error_dict.values() for item in items]
+        if hasattr(error, "error_dict")
+        else error.error_list
+    )
+    codes = sorted({item.code or "invalid" for item in items})
+    refused_log.warning(
+        "refused",
+        extra={"user": request.user.get_username(), "path": request.path, "codes": codes},
+    )
     return [str(message) for message in error.messages]
 
 
@@ -155,7 +170,7 @@ class RatingUpdateView(CycleMixin, View):
                 self._row(pool, rating.pk),
                 pool=pool,
                 scope=self.scope,
-                errors=error_messages(error),
+                errors=error_messages(error, request),
             )
         return render_row(
             request, self._row(pool, rating.pk), pool=pool, scope=self.scope, saved=True
@@ -178,7 +193,7 @@ class PoolActionView(CycleMixin, View):
         try:
             message = self.act(request, pool)
         except ValidationError as error:
-            for text in error_messages(error):
+            for text in error_messages(error, request):
                 messages.error(request, text)
         else:
             messages.success(request, message)
@@ -300,7 +315,7 @@ class OverrideView(CycleMixin, View):
                     reason=_("Điều chỉnh ngoài quy định"),
                 )
             except ValidationError as error:
-                for text in error_messages(error):
+                for text in error_messages(error, request):
                     form.add_error(None, text)
             else:
                 messages.success(request, _("Đã ghi điều chỉnh ngoài quy định."))

@@ -113,7 +113,7 @@ class SubmissionActView(SubmissionMixin, View):
                 submission=submission, state=state, acting_user=request.user, comment=comment
             )
         except ValidationError as error:
-            for text in error_messages(error):
+            for text in error_messages(error, request):
                 messages.error(request, text)
         else:
             messages.success(request, str(done))
@@ -140,7 +140,7 @@ class DossierUploadView(SubmissionMixin, View):
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for text in error_messages(error):
+            for text in error_messages(error, request):
                 messages.error(request, text)
         else:
             messages.success(request, _("Đã đính kèm tài liệu."))
@@ -175,7 +175,7 @@ class DossierRemoveView(DossierItemMixin, View):
         try:
             dossier_item_remove(item=item, acting_user=request.user)
         except ValidationError as error:
-            for text in error_messages(error):
+            for text in error_messages(error, request):
                 messages.error(request, text)
         else:
             messages.success(request, _("Đã gỡ tài liệu khỏi hồ sơ."))

@@ -160,7 +160,7 @@ class SuggestionCreateView(SuggestionMixin, TemplateView):
                     acting_user=request.user,
                 )
             except ValidationError as error:
-                for text in error_messages(error):
+                for text in error_messages(error, request):
                     form.add_error(None, text)
             else:
                 messages.success(request, _("Đã lưu dự thảo gợi ý kiểm điểm."))
@@ -251,6 +251,6 @@ class SuggestionActView(SuggestionMixin, View):
             else:
                 raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
         except ValidationError as error:
-            for text in error_messages(error):
+            for text in error_messages(error, request):
                 messages.error(request, text)
         return redirect("reviews:suggestion", pk=suggestion.pk)

@@ -56,3 +56,28 @@ def test_session_cookie_is_http_only_and_expires(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
+
+
+def test_refused_actions_are_logged_with_who_and_why(client, caplog, open_cycle, small_bloc):
+    import json
+    import logging
+
+    from config.logs import JsonFormatter
+    from organizations.models import Role
+    from reviews.models import Rating
+    from tests.factories import RoleAssignmentFactory
+
+    clerk = UserFactory(username="canbo")
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    client.force_login(clerk)
+    pool = Rating.objects.filter(pool__owner=small_bloc["unit"]).first().pool
+    other = Rating.objects.filter(pool__owner=small_bloc["cell_unit"]).first()
+    with caplog.at_level(logging.WARNING, logger="kiemdiem.refused"):
+        client.post(reverse("reviews:pool-finalize", args=[pool.pk]))
+        client.post(reverse("reviews:rating-update", args=[other.pk]), {"version": 1})
+    records = [r for r in caplog.records if r.name == "kiemdiem.refused"]
+    assert {tuple(r.codes) for r in records if hasattr(r, "codes")} == {("undecided",)}
+    assert any(getattr(r, "status", None) == 404 for r in records)
+    entry = json.loads(JsonFormatter().format(records[0]))
+    assert entry["user"] == "canbo"
+    assert entry["message"] == "refused"
