@@ -139,3 +139,29 @@ def test_clerk_does_not_see_counts_of_pools_decided_above_him(
     assert [row.rating.organization for group, rows in page.context["shown"] for row in rows] == [
         small_bloc["unit"]
     ]
+
+
+def test_two_clerks_saving_the_same_row_one_wins_the_other_is_told(
+    client, clerk, member_pool, small_bloc
+):
+    from django.test import Client
+
+    other = UserFactory(username="canbo.hai")
+    RoleAssignmentFactory(user=other, organization=small_bloc["unit"], role=Role.CLERK)
+    second = Client()
+    second.force_login(other)
+    client.force_login(clerk)
+    rating = member_pool.ratings.order_by("pk").first()
+    version = rating.version  # both opened the page at this version
+    first = client.post(
+        reverse("reviews:rating-update", args=[rating.pk]),
+        {"version": version, "decision_level": Level.GOOD},
+    )
+    late = second.post(
+        reverse("reviews:rating-update", args=[rating.pk]),
+        {"version": version, "decision_level": Level.COMPLETED},
+    )
+    assert "Đã lưu" in first.text
+    assert "vừa được người khác thay đổi" in late.text
+    rating.refresh_from_db()
+    assert rating.decision_level == Level.GOOD
