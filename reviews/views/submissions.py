@@ -24,10 +24,26 @@ from reviews.views.ratings import CycleMixin, error_messages
 
 
 class DossierUploadForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Loại tài liệu"), choices=DossierKind.choices)
-    title = forms.CharField(label=gettext_lazy("Tên tài liệu"), max_length=255, required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Loại tài liệu"),
+        choices=DossierKind.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    title = forms.CharField(
+        label=gettext_lazy("Tên tài liệu"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
     file = forms.FileField(
-        label=gettext_lazy("Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)"), max_length=255
+        label=gettext_lazy("Tệp (PDF, Word, Excel, ảnh; tối đa 20 MB)"),
+        max_length=255,
+        widget=forms.ClearableFileInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "accept": ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png",
+            }
+        ),
     )
 
 
