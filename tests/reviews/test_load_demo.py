@@ -240,3 +240,39 @@ def test_demo_shows_suggestions_and_questions_at_work(cycle):
     assert shared.member is not None
     assert Question.objects.filter(cycle=cycle, state="open").count() == 1
     assert GuidingDocument.objects.filter(cycle=cycle).count() == 2
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        "admin",
+        "bantochuc",
+        "uybankiemtra",
+        "vanphong",
+        "canbo.stc",
+        "canbo.chibo",
+        "bithu.chibo",
+        "xem",
+    ],
+)
+def test_every_demo_account_logs_in_and_sees_its_home(client, demo_output, username):
+    """Through the login form, as a person would (and as django-axes checks)."""
+    from django.urls import reverse
+
+    from reviews.demo import DEMO_PASSWORD
+
+    response = client.post(
+        reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == reverse("home")
+    assert "Kỳ kiểm điểm, đánh giá, xếp loại chất lượng năm 2021" in response.text
+    assert "Hạn nộp" in response.text
+    for name in (
+        "reviews:pool-list",
+        "reviews:questions",
+        "reviews:suggestion-list",
+        "organizations:tree",
+        "members:list",
+    ):
+        assert client.get(reverse(name)).status_code == 200
