@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import (
     CollectiveMembership,
     DisciplineRecord,
+    ImportBatch,
     LeadershipCollective,
     Member,
     MembershipEvent,
@@ -346,3 +347,14 @@ class CollectiveMembershipAdmin(VietnameseSearchMixin, admin.ModelAdmin):
     list_select_related = ("member", "collective")
     search_fields = ("member__full_name", "collective__name", "position")
     autocomplete_fields = ("member", "collective")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: every import applied (or previewed) with who, when, the file and its checksum."""
+
+    list_display = ("kind", "file_name", "uploaded_by", "uploaded_at", "applied_at", "counts")
+    list_filter = ("kind", ("applied_at", admin.EmptyFieldListFilter))
+    list_select_related = ("uploaded_by",)
+    search_fields = ("file_name", "sha256", "uploaded_by__username")
+    exclude = ("file",)

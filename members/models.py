@@ -420,3 +420,61 @@ class CollectiveMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.position}"
+
+
+class ImportKind(models.TextChoices):
+    ORGANIZATIONS = "organizations", _("Tổ chức đảng")
+    MEMBERS = "members", _("Đảng viên")
+    RATINGS = "ratings", _("Kết quả xếp loại")
+
+
+def import_upload_path(instance: ImportBatch, filename: str) -> str:
+    """A generated name: the user's file name is kept only as data, never as a path."""
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """One uploaded workbook: kept privately between its preview and its application.
+
+    Who uploaded it, when, its name and SHA-256, and — once applied — when and how many rows
+    were added, updated or left unchanged (`counts`).
+    """
+
+    kind = models.CharField(_("loại dữ liệu"), max_length=16, choices=ImportKind.choices)
+    file_name = models.CharField(_("tên tệp gốc"), max_length=255)
+    file = models.FileField(_("tệp"), upload_to=import_upload_path, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
+    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("phạm vi nhập"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("áp dụng lúc"), null=True, blank=True)
+    counts = models.JSONField(_("số dòng"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.file_name}"
+
+    @property
+    def is_applied(self) -> bool:
+        return self.applied_at is not None

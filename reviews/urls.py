@@ -64,3 +64,24 @@ urlpatterns += [
         name="question-attachment",
     ),
 ]
+
+from reviews.views import roundtrip  # noqa: E402 - appended block (rating sheet round trip)
+
+urlpatterns += [
+    path("nhom/<int:pk>/excel/", roundtrip.RatingSheetDownloadView.as_view(), name="rating-sheet"),
+    path(
+        "nhom/<int:pk>/excel/nhap/",
+        roundtrip.RatingSheetUploadView.as_view(),
+        name="rating-sheet-upload",
+    ),
+    path(
+        "nhap-excel/<int:pk>/",
+        roundtrip.RatingImportPreviewView.as_view(),
+        name="rating-import-preview",
+    ),
+    path(
+        "nhap-excel/<int:pk>/ap-dung/",
+        roundtrip.RatingImportApplyView.as_view(),
+        name="rating-import-apply",
+    ),
+]

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Member, MembershipEvent
+from members.models import ImportBatch, Member, MembershipEvent
 from members.services import member_create
 from organizations.models import (
     Organization,
@@ -207,6 +207,9 @@ def every_model(tree, admin_user, settings, tmp_path):
     )
     question_ask(
         cycle=cycle, unit=unit, title="Nghỉ ốm dài ngày", text="Hỏi", acting_user=admin_user
+    )
+    ImportBatch.objects.create(
+        kind="members", file_name="dang-vien.xlsx", sha256="0" * 64, uploaded_by=admin_user
     )
     return {"member": member, "cycle": cycle, "rating": rating}
 
