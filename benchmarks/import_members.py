@@ -106,7 +106,7 @@ def workbook(members: int, cells: list[str]) -> bytes:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=5000)
-    parser.add_argument("--database", default="/tmp/kiemdiem-bench-import.sqlite3")  # noqa: S108
+    parser.add_argument("--database", default="/tmp/kiemdiem-bench-import.sqlite3")
     args = parser.parse_args()
     setup(Path(args.database))
     from members.imports import ImportContext, file_apply, file_preview
