@@ -80,6 +80,13 @@ class UnitProgress:
     def state(self) -> str:
         return self.submission.state if self.submission else SubmissionState.DRAFT
 
+    def is_overdue(self, *, today: datetime.date, deadline: datetime.date) -> bool:
+        """Past the deadline and not sent (draft or returned)."""
+        return today > deadline and self.state in (
+            SubmissionState.DRAFT,
+            SubmissionState.RETURNED,
+        )
+
     @property
     def any_over(self) -> bool:
         return any(

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
@@ -55,6 +56,11 @@ class DashboardView(CycleMixin, TemplateView):
             rows = [row for row in rows if row.unit.grassroots_type == unit_type]
         if self.request.GET.get("tre_han"):
             rows = [row for row in rows if row.submission and row.submission.is_late]
+        today = timezone.localdate()
+        for row in everything:
+            row.overdue = row.is_overdue(today=today, deadline=self.cycle.deadline)
+        if self.request.GET.get("qua_han"):
+            rows = [row for row in rows if row.overdue]
         if self.request.GET.get("vuot"):
             rows = [row for row in rows if row.any_over]
         sort = self.request.GET.get("sap_xep", "ten")
@@ -71,6 +77,7 @@ class DashboardView(CycleMixin, TemplateView):
             state_counts=[
                 (value, label, states[value]) for value, label in SubmissionState.choices
             ],
+            overdue_count=sum(1 for row in everything if row.overdue),
             late_count=sum(1 for row in everything if row.submission and row.submission.is_late),
             over_count=sum(1 for row in everything if row.any_over),
             totals=totals,
@@ -83,6 +90,7 @@ class DashboardView(CycleMixin, TemplateView):
                 "loai_hinh": unit_type,
                 "tre_han": self.request.GET.get("tre_han", ""),
                 "vuot": self.request.GET.get("vuot", ""),
+                "qua_han": self.request.GET.get("qua_han", ""),
                 "sap_xep": sort,
             },
             questions=questions_overview(self.cycle),

@@ -170,3 +170,11 @@ def test_dashboard_shows_every_unit_to_the_board_only(client, open_cycle, board,
     assert response.context["total_units"] == 2
     client.force_login(clerk)
     assert client.get(reverse("reviews:dashboard")).status_code == 403
+
+
+def test_dashboard_marks_units_overdue_after_the_deadline(client, open_cycle, board):
+    client.force_login(board)
+    response = client.get(reverse("reviews:dashboard"), {"qua_han": "1"})
+    # the fixture's deadline is 25/11/2021: every unit still drafting is overdue now
+    assert response.context["overdue_count"] == 2
+    assert len(response.context["rows"]) == 2
