@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.names import normalize_name, vietnamese_sort_key
-from organizations.models import MEMBER_HOLDING_KINDS, Organization
+from organizations.models import MEMBER_HOLDING_KINDS, Organization, acting_user_field
 
 
 class Gender(models.TextChoices):
@@ -259,14 +258,7 @@ class MembershipEvent(models.Model):
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người ghi nhận"),
-    )
+    recorded_by = acting_user_field(_("người ghi nhận"))
 
     class Meta:
         verbose_name = _("quá trình sinh hoạt đảng")
@@ -455,14 +447,7 @@ class ImportBatch(models.Model):
         related_name="import_batches",
         verbose_name=_("phạm vi nhập"),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người tải lên"),
-    )
+    uploaded_by = acting_user_field(_("người tải lên"))
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
     applied_at = models.DateTimeField(_("áp dụng lúc"), null=True, blank=True)
     counts = models.JSONField(_("số dòng"), default=dict, blank=True)

@@ -10,6 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 
+def acting_user_field(verbose_name) -> models.ForeignKey:
+    """Who did it: the user behind a recorded change (kept even if the account is disabled)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class OrganizationKind(models.TextChoices):
     BLOC = "bloc", _("Đảng bộ Khối")
     GRASSROOTS_COMMITTEE = "grassroots_committee", _("Đảng bộ cơ sở")
@@ -207,14 +219,7 @@ class OrganizationChange(models.Model):
     )
     kind = models.CharField(_("loại thay đổi"), max_length=16, choices=Kind.choices)
     changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    changed_by = acting_user_field(_("người thực hiện"))
     old_values = models.JSONField(_("giá trị cũ"), default=dict, blank=True)
     new_values = models.JSONField(_("giá trị mới"), default=dict, blank=True)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)

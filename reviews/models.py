@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import LeadershipCollective, ManagingLevel, Member
-from organizations.models import ROOT_KINDS, Organization
+from organizations.models import ROOT_KINDS, Organization, acting_user_field
 
 
 class Level(models.TextChoices):
@@ -167,14 +167,7 @@ class CycleTransition(models.Model):
     from_status = models.CharField(_("từ"), max_length=8, choices=CycleStatus.choices)
     to_status = models.CharField(_("sang"), max_length=8, choices=CycleStatus.choices)
     changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    changed_by = acting_user_field(_("người thực hiện"))
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
     class Meta:
@@ -218,14 +211,7 @@ class Pool(models.Model):
         _("trạng thái"), max_length=12, choices=PoolState.choices, default=PoolState.OPEN
     )
     finalized_at = models.DateTimeField(_("chốt lúc"), null=True, blank=True)
-    finalized_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người chốt"),
-    )
+    finalized_by = acting_user_field(_("người chốt"))
 
     class Meta:
         verbose_name = _("nhóm xếp loại")
@@ -257,14 +243,7 @@ class PoolTransition(models.Model):
     from_state = models.CharField(_("từ"), max_length=12, choices=PoolState.choices)
     to_state = models.CharField(_("sang"), max_length=12, choices=PoolState.choices)
     changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    changed_by = acting_user_field(_("người thực hiện"))
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
     class Meta:
@@ -347,14 +326,7 @@ class Rating(models.Model):
     votes_against = models.PositiveSmallIntegerField(_("không tán thành"), null=True, blank=True)
     decision_level = _level_field(_("cấp ủy quyết định"))
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người nhập quyết định"),
-    )
+    decided_by = acting_user_field(_("người nhập quyết định"))
     # Facts of the year the rules read (HD 21; DOMAIN.md §5).
     civil_service_level = _level_field(_("xếp loại cán bộ, công chức, viên chức"))
     targets_under_half = models.BooleanField(
@@ -367,14 +339,7 @@ class Rating(models.Model):
     # An override of the rules (UI-VI.md: "Điều chỉnh ngoài quy định").
     override_reason = models.TextField(_("lý do điều chỉnh ngoài quy định"), blank=True)
     override_reference = models.CharField(_("số văn bản cho phép"), max_length=100, blank=True)
-    override_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người quyết định điều chỉnh"),
-    )
+    override_by = acting_user_field(_("người quyết định điều chỉnh"))
     override_at = models.DateTimeField(_("điều chỉnh lúc"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
@@ -491,14 +456,7 @@ class RatingChange(models.Model):
     new_value = models.CharField(_("giá trị mới"), max_length=500, blank=True)
     reason = models.CharField(_("lý do"), max_length=500, blank=True)
     changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thay đổi"),
-    )
+    changed_by = acting_user_field(_("người thay đổi"))
 
     class Meta:
         verbose_name = _("lịch sử thay đổi xếp loại")
@@ -581,14 +539,7 @@ class SubmissionTransition(models.Model):
     from_state = models.CharField(_("từ"), max_length=12, choices=SubmissionState.choices)
     to_state = models.CharField(_("sang"), max_length=12, choices=SubmissionState.choices)
     changed_at = models.DateTimeField(_("thời điểm"))
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    changed_by = acting_user_field(_("người thực hiện"))
     comment = models.TextField(_("ý kiến"), blank=True)
 
     class Meta:
@@ -649,23 +600,9 @@ class DossierItem(models.Model):
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
     sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64)
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người tải lên"),
-    )
+    uploaded_by = acting_user_field(_("người tải lên"))
     removed_at = models.DateTimeField(_("gỡ bỏ lúc"), null=True, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người gỡ bỏ"),
-    )
+    removed_by = acting_user_field(_("người gỡ bỏ"))
 
     objects = DossierItemQuerySet.as_manager()
 
@@ -754,14 +691,7 @@ class Suggestion(models.Model):
     document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     drafted_at = models.DateTimeField(_("soạn lúc"), auto_now_add=True)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người soạn"),
-    )
+    drafted_by = acting_user_field(_("người soạn"))
 
     class Meta:
         verbose_name = _("gợi ý kiểm điểm")
@@ -814,24 +744,10 @@ class SuggestionIssue(models.Model):
     cause = models.TextField(_("nguyên nhân"), blank=True)
     responsibility = models.TextField(_("trách nhiệm"), blank=True)
     answered_at = models.DateTimeField(_("giải trình lúc"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người giải trình"),
-    )
+    answered_by = acting_user_field(_("người giải trình"))
     review_comment = models.TextField(_("ý kiến thẩm định"), blank=True)
     reviewed_at = models.DateTimeField(_("thẩm định lúc"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thẩm định"),
-    )
+    reviewed_by = acting_user_field(_("người thẩm định"))
 
     class Meta:
         verbose_name = _("vấn đề gợi ý kiểm điểm")
@@ -871,14 +787,7 @@ class SuggestionEvent(models.Model):
     action = models.CharField(_("thao tác"), max_length=16, choices=Action.choices)
     comment = models.TextField(_("ý kiến"), blank=True)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    by = acting_user_field(_("người thực hiện"))
 
     class Meta:
         verbose_name = _("lịch sử gợi ý kiểm điểm")
@@ -921,14 +830,7 @@ class GuidingDocument(UploadedFileFields):
     issued_on = models.DateField(_("ngày ban hành"), null=True, blank=True)
     title = models.CharField(_("trích yếu"), max_length=255)
     published_at = models.DateTimeField(_("đăng lúc"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người đăng"),
-    )
+    published_by = acting_user_field(_("người đăng"))
     withdrawn_at = models.DateTimeField(_("gỡ lúc"), null=True, blank=True)
 
     class Meta:
@@ -986,14 +888,7 @@ class Question(models.Model):
         help_text=_("Câu trả lời được đưa vào danh sách hỏi đáp chung của kỳ."),
     )
     asked_at = models.DateTimeField(_("hỏi lúc"), auto_now_add=True)
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người hỏi"),
-    )
+    asked_by = acting_user_field(_("người hỏi"))
     first_answered_at = models.DateTimeField(_("trả lời lần đầu lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
 
@@ -1028,14 +923,7 @@ class QuestionMessage(models.Model):
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     text = models.TextField(_("nội dung"), blank=True)
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người thực hiện"),
-    )
+    by = acting_user_field(_("người thực hiện"))
 
     class Meta:
         verbose_name = _("trao đổi về câu hỏi")
@@ -1051,14 +939,7 @@ class QuestionAttachment(UploadedFileFields):
         Question, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("câu hỏi")
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("người tải lên"),
-    )
+    uploaded_by = acting_user_field(_("người tải lên"))
 
     class Meta:
         verbose_name = _("tệp đính kèm câu hỏi")
