@@ -72,6 +72,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "config.security.axes_username"
 
 # Content Security Policy (django-csp): no inline scripts or styles, nothing from elsewhere.
 # The Django admin's own templates carry inline styles and scripts, so it is left out.

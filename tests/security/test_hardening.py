@@ -81,3 +81,9 @@ def test_refused_actions_are_logged_with_who_and_why(client, caplog, open_cycle,
     entry = json.loads(JsonFormatter().format(records[0]))
     assert entry["user"] == "canbo"
     assert entry["message"] == "refused"
+
+
+def test_a_very_long_user_name_is_refused_calmly(client):
+    """Found by fuzzing on PostgreSQL: the lockout record refused a 6,000-character name."""
+    response = client.post(reverse("login"), {"username": "ộ" * 6000, "password": "x"})
+    assert response.status_code == 200
