@@ -36,7 +36,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "treebeard",
-    "axes",
+    "config.apps.AxesConfig",
     "csp",
     "organizations",
     "members",
