@@ -72,6 +72,12 @@ class MemberFacts:
 @dataclass(frozen=True)
 class OrganizationFacts:
     founded_on: datetime.date | None
+    #: Decided levels of what lies directly below: a cell's rated members, a committee's rated
+    #: subordinate organizations (undecided ones count as rated but at no level yet).
+    below_rated: int = 0
+    below_completed_or_better: int = 0
+    below_good_or_better: int = 0
+    below_kind: str = "members"  # or "organizations"
 
 
 @dataclass(frozen=True)

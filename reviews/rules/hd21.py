@@ -132,10 +132,38 @@ class HD21RuleSet:
     def organization_eligibility(
         self, facts: OrganizationFacts, *, reference_date: datetime.date
     ) -> Eligibility:
-        """An organization formed less than 6 months ago is reviewed but not rated (HD 21)."""
+        """An organization formed less than 6 months ago is reviewed but not rated; it may be
+        HTXSNV only if what lies below it qualifies (HD 21; DOMAIN.md §5)."""
         if facts.founded_on and facts.founded_on > six_months_before(reference_date):
             return Eligibility(not_rated_reason=NotRatedReason.NEWLY_FORMED)
-        return Eligibility()
+        if self.organization_may_be_excellent(
+            rated=facts.below_rated,
+            completed_or_better=facts.below_completed_or_better,
+            good_or_better=facts.below_good_or_better,
+        ):
+            return Eligibility()
+        below = _("đảng viên") if facts.below_kind == "members" else _("tổ chức trực thuộc")
+        message = _(
+            "Chỉ được “Hoàn thành xuất sắc nhiệm vụ” khi 100%% %(below)s được xếp loại đạt "
+            "“Hoàn thành nhiệm vụ” trở lên và ít nhất 80%% đạt “Hoàn thành tốt nhiệm vụ” trở lên "
+            "(hiện %(good)s/%(rated)s tốt trở lên, %(completed)s/%(rated)s hoàn thành trở lên; "
+            "chưa có quyết định thì chưa tính)."
+        ) % {
+            "below": below,
+            "good": facts.below_good_or_better,
+            "completed": facts.below_completed_or_better,
+            "rated": facts.below_rated,
+        }
+        return Eligibility(
+            limits=(
+                Limit(
+                    code="organization_not_eligible_for_excellent",
+                    message=message,
+                    source=SOURCE,
+                    max_level=Level.GOOD,
+                ),
+            )
+        )
 
     def collective_eligibility(
         self, facts: CollectiveFacts, *, reference_date: datetime.date

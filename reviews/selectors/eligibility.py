@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+
+from django.db.models import Count, Q
 
 from members.models import (
     CollectiveMembership,
@@ -14,7 +17,7 @@ from members.models import (
     StatusPeriod,
 )
 from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind
-from reviews.models import Rating, ReviewCycle, SubjectKind
+from reviews.models import Level, Rating, ReviewCycle, SubjectKind
 from reviews.rules import Eligibility, rule_set_for
 from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts
 
@@ -106,6 +109,66 @@ def collectives_with_heavy_discipline(
     )
 
 
+GOOD_OR_BETTER = (Level.EXCELLENT, Level.GOOD)
+COMPLETED_OR_BETTER = (Level.EXCELLENT, Level.GOOD, Level.COMPLETED)
+
+
+def organization_facts(
+    organizations: list[Organization], *, cycle: ReviewCycle
+) -> dict[int, OrganizationFacts]:
+    """For each organization, the decided levels of its rated members (a cell) or of its rated
+    direct subordinates (a committee): two grouped queries for any number of organizations."""
+    if not organizations:
+        return {}
+    counts = {
+        "rated": Count("pk"),
+        "completed": Count("pk", filter=Q(decision_level__in=COMPLETED_OR_BETTER)),
+        "good": Count("pk", filter=Q(decision_level__in=GOOD_OR_BETTER)),
+    }
+    cells = [o.pk for o in organizations if o.holds_members]
+    by_cell = {
+        row["member__organization"]: row
+        for row in Rating.objects.filter(
+            cycle=cycle,
+            subject_kind=SubjectKind.MEMBER,
+            not_rated_reason="",
+            member__organization__in=cells,
+        )
+        .values("member__organization")
+        .annotate(**counts)
+        .order_by()
+    }
+    parents = {o.path: o.pk for o in organizations if not o.holds_members}
+    by_parent: dict[int, dict] = {}
+    if parents:
+        alternatives = "|".join(re.escape(path) for path in parents)
+        children = Rating.objects.filter(
+            cycle=cycle,
+            subject_kind=SubjectKind.ORGANIZATION,
+            not_rated_reason="",
+            organization__path__regex=rf"^({alternatives}).{{{Organization.steplen}}}$",
+        ).values_list("organization__path", "decision_level")
+        for path, level in children:
+            parent = parents.get(path[: -Organization.steplen])
+            if parent is None:
+                continue
+            row = by_parent.setdefault(parent, {"rated": 0, "completed": 0, "good": 0})
+            row["rated"] += 1
+            row["completed"] += level in COMPLETED_OR_BETTER
+            row["good"] += level in GOOD_OR_BETTER
+    facts = {}
+    for organization in organizations:
+        row = (by_cell if organization.holds_members else by_parent).get(organization.pk, {})
+        facts[organization.pk] = OrganizationFacts(
+            founded_on=organization.founded_on,
+            below_rated=row.get("rated", 0),
+            below_completed_or_better=row.get("completed", 0),
+            below_good_or_better=row.get("good", 0),
+            below_kind="members" if organization.holds_members else "organizations",
+        )
+    return facts
+
+
 def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibility]:
     """The rule set's verdict for each rating, in input order, in a fixed number of queries."""
     rules = rule_set_for(cycle.rule_set)
@@ -125,6 +188,9 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
     collective_ratings = [r for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE]
     heavy = collectives_with_heavy_discipline(
         [r.collective for r in collective_ratings if r.collective is not None], cycle=cycle
+    )
+    below = organization_facts(
+        [r.organization for r in ratings if r.organization is not None], cycle=cycle
     )
     result: list[Eligibility] = []
     for rating in ratings:
@@ -148,7 +214,8 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
         elif rating.organization is not None:
             result.append(
                 rules.organization_eligibility(
-                    OrganizationFacts(founded_on=rating.organization.founded_on),
+                    below.get(rating.organization.pk)
+                    or OrganizationFacts(founded_on=rating.organization.founded_on),
                     reference_date=cycle.reference_date,
                 )
             )

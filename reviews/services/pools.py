@@ -9,12 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import (
-    Level,
     Pool,
     PoolState,
     PoolTransition,
     Rating,
-    SubjectKind,
 )
 from reviews.quota import pool_quota
 from reviews.selectors import eligibilities
@@ -23,9 +21,9 @@ from reviews.selectors import eligibilities
 def pool_problems(pool: Pool) -> list[ValidationError]:
     """Everything that stops a pool from being finalized, each with its code (HD 21; §3, §5).
 
-    Over quota; a rated subject with no decision; a decision the rules do not allow and no
-    override records; an organization decided HTXSNV whose own members or subordinate
-    organizations do not meet the conditions for it.
+    Over quota; a rated subject with no decision; a decision the rules do not allow (including
+    an organization decided HTXSNV whose members or subordinates do not qualify) and no
+    override records.
     """
     problems: list[ValidationError] = []
     cycle = pool.cycle
@@ -86,64 +84,6 @@ def pool_problems(pool: Pool) -> list[ValidationError]:
                         "why": " ".join(limit.message for limit in verdict.limits),
                     },
                     code="rule_violation",
-                )
-            )
-    if pool.subject_kind == SubjectKind.ORGANIZATION:
-        problems += _organization_excellence_problems(pool, ratings)
-    return problems
-
-
-def _organization_excellence_problems(pool: Pool, ratings: list[Rating]) -> list[ValidationError]:
-    """HD 21: a chi bộ is HTXSNV only if 100% of its rated members are HTNV or better and at
-    least 80% HTTNV or better; a đảng bộ likewise over its subordinate organizations."""
-    from reviews.rules import rule_set_for
-
-    rules = rule_set_for(pool.cycle.rule_set)
-    problems = []
-    for rating in ratings:
-        organization = rating.organization
-        if rating.decision_level != Level.EXCELLENT or organization is None:
-            continue
-        if rating.has_override:
-            continue
-        if organization.holds_members:
-            below = Rating.objects.filter(
-                cycle=pool.cycle,
-                subject_kind=SubjectKind.MEMBER,
-                member__organization=organization,
-                not_rated_reason="",
-            )
-        else:
-            below = Rating.objects.filter(
-                cycle=pool.cycle,
-                subject_kind=SubjectKind.ORGANIZATION,
-                organization__path__startswith=organization.path,
-                organization__depth=organization.depth + 1,
-                not_rated_reason="",
-            )
-        levels = list(below.values_list("decision_level", flat=True))
-        completed = sum(
-            1 for level in levels if level in (Level.EXCELLENT, Level.GOOD, Level.COMPLETED)
-        )
-        good = sum(1 for level in levels if level in (Level.EXCELLENT, Level.GOOD))
-        if not rules.organization_may_be_excellent(
-            rated=len(levels), completed_or_better=completed, good_or_better=good
-        ):
-            problems.append(
-                ValidationError(
-                    _(
-                        "%(organization)s chưa đủ điều kiện “Hoàn thành xuất sắc nhiệm vụ”: cần "
-                        "100%% đối tượng được xếp loại từ “Hoàn thành nhiệm vụ” trở lên và ít nhất "
-                        "80%% từ “Hoàn thành tốt nhiệm vụ” trở lên (hiện %(good)s/%(rated)s tốt "
-                        "trở lên, %(completed)s/%(rated)s hoàn thành trở lên; HD 21-HD/BTCTW)."
-                    )
-                    % {
-                        "organization": organization,
-                        "good": good,
-                        "completed": completed,
-                        "rated": len(levels),
-                    },
-                    code="organization_not_eligible_for_excellent",
                 )
             )
     return problems

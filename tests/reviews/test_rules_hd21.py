@@ -72,3 +72,49 @@ def test_civil_servant_needs_an_excellent_civil_service_rating_to_be_excellent(
         civil_service_level=Level.EXCELLENT
     )
     assert verdict(open_cycle, member).max_level == Level.EXCELLENT
+
+
+def _decide(cycle, ratings, level, **extra):
+    from reviews.services import ratings_record
+
+    return ratings_record(
+        cycle=cycle,
+        changes={r.pk: {"decision_level": level, **extra} for r in ratings},
+        acting_user=None,
+    )
+
+
+def test_cell_is_excellent_only_when_its_members_qualify(open_cycle, small_bloc):
+    """HD 21: 100% of rated members HTNV or better and ≥ 80% HTTNV or better."""
+    from django.core.exceptions import ValidationError
+
+    cell = small_bloc["cell"]
+    members = list(
+        Rating.objects.filter(member__organization=cell, subject_kind="member").order_by("pk")
+    )
+    cell_rating = Rating.objects.select_related("organization").get(organization=cell)
+    assert verdict_of(open_cycle, cell_rating).max_level == Level.GOOD  # nobody decided yet
+    _decide(open_cycle, members[:4], Level.GOOD)
+    _decide(open_cycle, members[4:], Level.COMPLETED)  # 4 of 6 good: under 80%
+    limit = verdict_of(open_cycle, cell_rating).limits[0]
+    assert limit.code == "organization_not_eligible_for_excellent"
+    assert "4/6" in limit.message
+    with pytest.raises(ValidationError) as error:
+        _decide(open_cycle, [cell_rating], Level.EXCELLENT)
+    assert error.value.code == "rule_violation"
+    _decide(open_cycle, members[4:5], Level.GOOD)  # 5 of 6: 83%
+    assert verdict_of(open_cycle, cell_rating).max_level == Level.EXCELLENT
+
+
+def test_committee_is_excellent_only_when_its_subordinates_qualify(open_cycle, small_bloc):
+    unit_rating = Rating.objects.select_related("organization").get(organization=small_bloc["unit"])
+    below = Rating.objects.filter(
+        organization__in=[small_bloc["cell"], small_bloc["sub"]]
+    ).order_by("pk")
+    assert verdict_of(open_cycle, unit_rating).max_level == Level.GOOD
+    _decide(open_cycle, list(below), Level.GOOD)
+    assert verdict_of(open_cycle, unit_rating).max_level == Level.EXCELLENT
+
+
+def verdict_of(cycle, rating):
+    return eligibilities([rating], cycle=cycle)[0]
