@@ -140,6 +140,8 @@ def render_row(request, row, *, pool, scope, errors=None, saved=False):
             "proposal": propose_keep(pool) if owner_visible else None,
             "owner_visible": owner_visible,
             "cycle": pool.cycle,
+            "level_choices": LEVEL_CHOICES_SHORT,
+            "group": next(iter(group_rows(pool_rows(pool, scope, group=row.group))), None),
         },
     )
 

@@ -111,6 +111,13 @@ def test_unit_goes_from_proposals_to_an_approved_report(
     row = page.get_by_role("row", name=re.compile("Nguyễn Văn Thử 16"))
     row.get_by_label(re.compile("Cấp ủy quyết định")).select_option(Level.COMPLETED)
     expect(page.get_by_test_id("quota-figure")).to_contain_text("2 / tối đa 2 (20% × 13")
+    # The row came back still editable, and its cell's counts in the header followed.
+    decision = page.get_by_role("row", name=re.compile("Nguyễn Văn Thử 16")).get_by_label(
+        re.compile("Cấp ủy quyết định")
+    )
+    expect(decision.locator("option")).to_have_count(5)
+    expect(decision).to_have_value(Level.COMPLETED)
+    expect(page.get_by_text(re.compile(r"Hoàn thành 1\b")).first).to_be_visible()
     page.get_by_role("button", name="Chốt kết quả").click()
     expect(page.get_by_text("Đã chốt kết quả xếp loại.")).to_be_visible()
 

@@ -42,6 +42,11 @@ def test_inline_decision_is_saved_and_the_panel_comes_back(client, clerk, member
     response = row_post(client, rating, decision_level=Level.GOOD, self_level=Level.GOOD)
     assert response.status_code == 200
     assert 'id="quota-panel"' in response.text
+    # the row comes back editable, with every level to choose from
+    assert response.text.count('value="HTXSNV"') >= 3
+    # the cell's counts in its header row follow too
+    counts = response.text.split(f'id="group-counts-{rating.member.organization_id}"')[1]
+    assert "Tốt 1" in " ".join(counts.split()[:20])
     rating.refresh_from_db()
     assert rating.decision_level == Level.GOOD
     assert RatingChange.objects.filter(rating=rating, changed_by=clerk).count() == 2
