@@ -110,6 +110,7 @@ class PoolView(CycleMixin, TemplateView):
             pool=pool,
             groups=groups,
             owner_visible=owner_visible,
+            can_import=self.scope.can_edit_anything() and self.cycle.is_open,
             quota=pool_quota(pool) if owner_visible else None,
             proposal=propose_keep(pool) if owner_visible else None,
             can_decide=self.scope.can_decide(pool) and self.cycle.is_open,
