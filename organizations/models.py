@@ -72,16 +72,25 @@ class GrassrootsType(models.TextChoices):
     OTHER = "11", _("Loại hình cơ sở khác")
 
 
+def under_any(paths, field: str = "path") -> Q:
+    """Rows whose `field` (a materialized path) lies in any of the subtrees at `paths`.
+
+    The one way a role's reach, "the node and everything below it", becomes a filter; no
+    paths match nothing.
+    """
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
 class OrganizationQuerySet(MP_NodeQuerySet):
     def subtree_of(self, node: Organization) -> OrganizationQuerySet:
         """The node and everything below it, read off the materialized path."""
         return self.filter(path__startswith=node.path)
 
     def subtree_of_any(self, nodes) -> OrganizationQuerySet:
-        condition = Q(pk__in=[])
-        for node in nodes:
-            condition |= Q(path__startswith=node.path)
-        return self.filter(condition)
+        return self.filter(under_any(node.path for node in nodes))
 
     def grassroots(self) -> OrganizationQuerySet:
         return self.filter(kind__in=GRASSROOTS_KINDS)

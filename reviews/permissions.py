@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from organizations.models import Organization, Role
+from organizations.models import Organization, Role, under_any
 from organizations.permissions import active_assignments
 from reviews.models import Pool, Rating, ReviewCycle, SubjectKind, Submission
 
@@ -55,18 +55,17 @@ class Scope:
     def all_paths(self) -> list[str]:
         return [path for prefixes in self.paths.values() for path in prefixes]
 
+    def within(self, field: str) -> Q:
+        """Rows whose `field` (a path) lies in the user's subtrees; everything for a superuser."""
+        return Q() if self.is_superuser else under_any(self.all_paths(), field)
+
     def subject_filter(self, prefix: str = "") -> Q:
         """Ratings whose subject lies in the user's subtrees."""
-        if self.is_superuser:
-            return Q()
-        condition = Q(pk__in=[])
-        for path in self.all_paths():
-            condition |= (
-                Q(**{f"{prefix}member__organization__path__startswith": path})
-                | Q(**{f"{prefix}organization__path__startswith": path})
-                | Q(**{f"{prefix}collective__organization__path__startswith": path})
-            )
-        return condition
+        return (
+            self.within(f"{prefix}member__organization__path")
+            | self.within(f"{prefix}organization__path")
+            | self.within(f"{prefix}collective__organization__path")
+        )
 
     def visible_ratings(self, cycle: ReviewCycle) -> QuerySet[Rating]:
         return Rating.objects.filter(self.subject_filter(), cycle=cycle)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q
 
-from organizations.models import Organization
+from organizations.models import Organization, under_any
 from organizations.permissions import active_assignments
 from reviews.models import (
     Level,
@@ -38,11 +38,9 @@ def cycle_for_user(user) -> ReviewCycle | None:
 
 def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
     """Submissions by state and member decisions by level under `nodes`, in two queries."""
-    path_filter = Q(pk__in=[])
-    rating_filter = Q(pk__in=[])
-    for node in nodes:
-        path_filter |= Q(organization__path__startswith=node.path)
-        rating_filter |= Q(member__organization__path__startswith=node.path)
+    paths = [node.path for node in nodes]
+    path_filter = under_any(paths, "organization__path")
+    rating_filter = under_any(paths, "member__organization__path")
     submissions = Submission.objects.filter(path_filter, cycle=cycle).aggregate(
         total=Count("pk"),
         late=Count("pk", filter=Q(is_late=True)),

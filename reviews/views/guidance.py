@@ -12,7 +12,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.models import Member
-from organizations.models import MEMBER_HOLDING_KINDS, Organization, Role
+from organizations.models import MEMBER_HOLDING_KINDS, Organization, Role, under_any
 from reviews.models import GuidingDocument, Question, QuestionAttachment, QuestionState
 from reviews.services import (
     guiding_document_publish,
@@ -59,17 +59,14 @@ class QuestionForm(forms.Form):
         self.fields["unit"].queryset = units
         if units.count() == 1:
             self.fields["unit"].initial = units.first()
-        condition = Q(pk__in=[])
-        for unit in units:
-            condition |= Q(path__startswith=unit.path)
+        paths = [unit.path for unit in units]
         self.fields["cell"].queryset = Organization.objects.filter(
-            condition, kind__in=list(MEMBER_HOLDING_KINDS)
+            under_any(paths), kind__in=list(MEMBER_HOLDING_KINDS)
         )
-        member_condition = Q(pk__in=[])
-        for unit in units:
-            member_condition |= Q(organization__path__startswith=unit.path)
         self.fields["member"].queryset = (
-            Member.objects.current().filter(member_condition).order_by("sort_key")
+            Member.objects.current()
+            .filter(under_any(paths, "organization__path"))
+            .order_by("sort_key")
         )
 
 
@@ -77,22 +74,16 @@ class GuidanceMixin(CycleMixin):
     def is_board(self) -> bool:
         return self.scope.covers(self.cycle.organization.path, {Role.ORGANIZATION_BOARD})
 
-    def in_bloc(self) -> bool:
-        return self.scope.is_superuser or bool(self.scope.all_paths())
-
     def clerk_units(self):
-        condition = Q(pk__in=[])
-        for path in self.scope.paths.get(Role.CLERK, []):
-            condition |= Q(path=path)
-        return Organization.objects.filter(condition).grassroots()
+        return Organization.objects.filter(
+            path__in=self.scope.paths.get(Role.CLERK, [])
+        ).grassroots()
 
     def visible_questions(self):
         queryset = Question.objects.filter(cycle=self.cycle).select_related("unit")
         if self.scope.covers(self.cycle.organization.path):
             return queryset
-        condition = Q(is_shared=True)
-        for path in self.scope.all_paths():
-            condition |= Q(unit__path__startswith=path)
+        condition = Q(is_shared=True) | self.scope.within("unit__path")
         return queryset.filter(condition)
 
 
@@ -166,10 +157,7 @@ class QuestionListView(GuidanceMixin, TemplateView):
         state = self.request.GET.get("trang_thai", "")
         own = questions
         if not self.scope.covers(self.cycle.organization.path):
-            condition = Q(pk__in=[])
-            for path in self.scope.all_paths():
-                condition |= Q(unit__path__startswith=path)
-            own = questions.filter(condition)
+            own = questions.filter(self.scope.within("unit__path"))
         if state in QuestionState.values:
             own = own.filter(state=state)
         context.update(

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -52,12 +51,7 @@ class SubmissionMixin(CycleMixin):
         queryset = Submission.objects.filter(cycle=self.cycle).select_related(
             "organization", "cycle"
         )
-        if self.scope.is_superuser:
-            return queryset
-        condition = Q(pk__in=[])
-        for path in self.scope.all_paths():
-            condition |= Q(organization__path__startswith=path)
-        return queryset.filter(condition)
+        return queryset.filter(self.scope.within("organization__path"))
 
     def get_submission(self, pk) -> Submission:
         return get_object_or_404(self.visible_submissions(), pk=pk)

@@ -97,10 +97,9 @@ class SuggestionMixin(CycleMixin):
         )
         if self.is_staff_user():
             return queryset
-        condition = Q(pk__in=[])
-        for path in self.scope.all_paths():
-            condition |= Q(addressed_to__path__startswith=path)
-        return queryset.filter(condition).exclude(state=SuggestionState.DRAFT)
+        return queryset.filter(self.scope.within("addressed_to__path")).exclude(
+            state=SuggestionState.DRAFT
+        )
 
     def get_suggestion(self, pk) -> Suggestion:
         return get_object_or_404(self.visible_suggestions(), pk=pk)
