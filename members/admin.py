@@ -20,7 +20,18 @@ from members.models import (
     MembershipEvent,
     StatusPeriod,
 )
-from members.services import member_create, member_discipline, member_leave, member_transfer
+from members.services import (
+    STATUS_PERIOD_FIELDS,
+    discipline_record_delete,
+    discipline_record_update,
+    member_create,
+    member_discipline,
+    member_leave,
+    member_transfer,
+    member_update,
+    status_period_delete,
+    status_period_record,
+)
 from organizations.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
@@ -117,7 +128,7 @@ class MemberAdminForm(forms.ModelForm):
 class StatusPeriodInline(admin.TabularInline):
     model = StatusPeriod
     extra = 0
-    fields = ("kind", "starts_on", "ends_on", "reference", "note")
+    fields = STATUS_PERIOD_FIELDS
 
 
 class MembershipEventInline(ReadOnlyInline):
@@ -228,10 +239,9 @@ class MemberAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
             field for field in form.changed_data if field in MEMBER_FIELDS and field not in special
         ]
         if plain:
-            for field in plain:
-                setattr(member, field, data[field])
-            member.full_clean(exclude=["sort_key"])
-            member.save(update_fields=[*plain, "updated_at"])
+            member = member_update(
+                member=member, acting_user=request.user, **{field: data[field] for field in plain}
+            )
         if "organization" in form.changed_data:
             member = member_transfer(
                 member=member,
@@ -255,29 +265,72 @@ class MemberAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
         return deleted, counts, perms_needed, protected
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not DisciplineRecord:
+        """Status periods and discipline are facts the rules read: saved through the services,
+        so the open cycle's ratings follow (issue "an open cycle follows the people")."""
+        if formset.model not in (DisciplineRecord, StatusPeriod):
             super().save_formset(request, form, formset, change)
             return
         records = formset.save(commit=False)
         for record in formset.deleted_objects:
-            record.delete()
+            if formset.model is DisciplineRecord:
+                discipline_record_delete(record=record, acting_user=request.user)
+            else:
+                status_period_delete(period=record, acting_user=request.user)
         for record in records:
-            if record.pk is None:
+            if formset.model is StatusPeriod:
+                status_period_record(
+                    member=form.instance,
+                    acting_user=request.user,
+                    period=record if record.pk else None,
+                    **{field: getattr(record, field) for field in STATUS_PERIOD_FIELDS},
+                )
+            elif record.pk is None:
                 member_discipline(
                     member=form.instance,
+                    acting_user=request.user,
                     **{field: getattr(record, field) for field in DISCIPLINE_FIELDS},
                 )
             else:
-                record.save()
+                discipline_record_update(
+                    record=record,
+                    acting_user=request.user,
+                    **{field: getattr(record, field) for field in DISCIPLINE_FIELDS},
+                )
+
+
+class FactDeleteMixin:
+    """Deleting a fact the rules read goes through its service, one record at a time."""
+
+    def delete_model(self, request, obj):
+        self.delete_fact(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_fact(obj, request.user)
 
 
 @admin.register(StatusPeriod)
-class StatusPeriodAdmin(VietnameseSearchMixin, admin.ModelAdmin):
+class StatusPeriodAdmin(
+    FactDeleteMixin, ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin
+):
     list_display = ("member", "kind", "starts_on", "ends_on", "reference")
     list_filter = ("kind",)
     list_select_related = ("member",)
     search_fields = ("member__full_name", "member__card_number", "reference")
     autocomplete_fields = ("member",)
+    fields = ("member", *STATUS_PERIOD_FIELDS)
+
+    def write(self, request, obj, form, change):
+        data = form.cleaned_data
+        return status_period_record(
+            member=data["member"],
+            acting_user=request.user,
+            period=StatusPeriod.objects.get(pk=obj.pk) if change else None,
+            **{field: data[field] for field in STATUS_PERIOD_FIELDS},
+        )
+
+    def delete_fact(self, obj, user):
+        status_period_delete(period=obj, acting_user=user)
 
 
 @admin.register(MembershipEvent)
@@ -298,7 +351,9 @@ class MembershipEventAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.Mode
 
 
 @admin.register(DisciplineRecord)
-class DisciplineRecordAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
+class DisciplineRecordAdmin(
+    FactDeleteMixin, ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin
+):
     list_display = ("member", "form", "decision_number", "decided_on", "counted_year", "issued_by")
     list_filter = ("form", "counted_year")
     list_select_related = ("member",)
@@ -310,15 +365,18 @@ class DisciplineRecordAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.Mode
         data = form.cleaned_data
         if not change:
             return member_discipline(
-                member=data["member"], **{field: data[field] for field in DISCIPLINE_FIELDS}
+                member=data["member"],
+                acting_user=request.user,
+                **{field: data[field] for field in DISCIPLINE_FIELDS},
             )
-        # No service edits a recorded decision: correct it after full_clean().
-        record = DisciplineRecord.objects.get(pk=obj.pk)
-        for field in form.changed_data:
-            setattr(record, field, data[field])
-        record.full_clean()
-        record.save()
-        return record
+        return discipline_record_update(
+            record=DisciplineRecord.objects.get(pk=obj.pk),
+            acting_user=request.user,
+            **{field: data[field] for field in form.changed_data},
+        )
+
+    def delete_fact(self, obj, user):
+        discipline_record_delete(record=obj, acting_user=user)
 
 
 class CollectiveMembershipInline(admin.TabularInline):

@@ -209,10 +209,13 @@ class StatusPeriod(models.Model):
                 code="period_ends_before_start",
             )
 
-    def overlap_days(self, start: datetime.date, end: datetime.date) -> int:
-        """Days of this period inside [start, end], both ends included."""
+    def overlap_days(
+        self, start: datetime.date, end: datetime.date, *, open_until: datetime.date | None = None
+    ) -> int:
+        """Days of this period inside [start, end], both ends included; a period with no end
+        date runs to `open_until` (the day it is judged on) when given, else to `end`."""
         first = max(self.starts_on, start)
-        last = min(self.ends_on or end, end)
+        last = min(self.ends_on or open_until or end, end)
         return max((last - first).days + 1, 0)
 
     def covers(self, day: datetime.date) -> bool:

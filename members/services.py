@@ -1,4 +1,6 @@
-"""Writes to members: admission, transfers, leaving, each kept as a membership event."""
+"""Writes to members: admission, transfers, leaving, each kept as a membership event; status
+periods and discipline, the facts the review rules read. Each write announces itself through
+`members.signals.member_changed` so that an open cycle follows it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,35 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members.models import DisciplineRecord, Member, MembershipEvent
+from members.models import DisciplineRecord, Member, MembershipEvent, StatusPeriod
+from members.signals import MemberChange, member_changed
 from organizations.models import Organization
+
+#: Member fields a plain update may change (the cell changes by transfer, leaving by
+#: `member_leave`).
+MEMBER_UPDATE_FIELDS = frozenset(
+    {
+        "full_name",
+        "gender",
+        "date_of_birth",
+        "card_number",
+        "admitted_on",
+        "official_on",
+        "is_civil_servant",
+        "leadership_post",
+        "managing_level",
+    }
+)
+
+
+#: What a status period holds besides its member.
+STATUS_PERIOD_FIELDS = ("kind", "starts_on", "ends_on", "reference", "note")
+
+
+def _announce(member: Member, change: str, acting_user: User | None, **extra: Any) -> None:
+    member_changed.send(
+        sender=Member, member=member, change=change, acting_user=acting_user, **extra
+    )
 
 
 def _validate(member: Member) -> None:
@@ -62,6 +91,31 @@ def member_create(
             recorded_by=acting_user,
         )
     event.save()
+    _announce(member, MemberChange.REGISTERED, acting_user)
+    return member
+
+
+@transaction.atomic
+def member_update(*, member: Member, acting_user: User | None = None, **fields: Any) -> Member:
+    """Correct a member's own fields (name, dates, posts); the admin and the import call it.
+
+    Raises ValidationError(code="unknown_field") for a field outside MEMBER_UPDATE_FIELDS.
+    """
+    unknown = set(fields) - MEMBER_UPDATE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    changed = [name for name, value in fields.items() if getattr(member, name) != value]
+    if not changed:
+        return member
+    for name in changed:
+        setattr(member, name, fields[name])
+    member.full_clean(exclude=["sort_key"])
+    member.save(update_fields=[*changed, "updated_at"])
+    _announce(member, MemberChange.FACTS, acting_user)
     return member
 
 
@@ -93,6 +147,13 @@ def member_transfer(
         recorded_by=acting_user,
         note=note,
     )
+    _announce(
+        member,
+        MemberChange.TRANSFERRED,
+        acting_user,
+        from_organization=from_organization,
+        on=on,
+    )
     return member
 
 
@@ -123,6 +184,7 @@ def member_leave(
     return member
 
 
+@transaction.atomic
 def member_discipline(
     *,
     member: Member,
@@ -132,6 +194,7 @@ def member_discipline(
     violation: str,
     issued_by: str = "",
     counted_year: int | None = None,
+    acting_user: User | None = None,
 ) -> DisciplineRecord:
     """Record a disciplinary decision (counted once, in `counted_year`, default its year)."""
     record = DisciplineRecord(
@@ -145,4 +208,53 @@ def member_discipline(
     )
     record.full_clean()
     record.save()
+    _announce(member, MemberChange.FACTS, acting_user)
     return record
+
+
+@transaction.atomic
+def discipline_record_update(
+    *, record: DisciplineRecord, acting_user: User | None = None, **fields: Any
+) -> DisciplineRecord:
+    """Correct a recorded disciplinary decision (a typing error in its number, date, year)."""
+    record = DisciplineRecord.objects.select_for_update().get(pk=record.pk)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    _announce(record.member, MemberChange.FACTS, acting_user)
+    return record
+
+
+@transaction.atomic
+def discipline_record_delete(*, record: DisciplineRecord, acting_user: User | None = None) -> None:
+    """Delete a disciplinary decision entered by mistake; the member's ratings follow."""
+    member = record.member
+    record.delete()
+    _announce(member, MemberChange.FACTS, acting_user)
+
+
+@transaction.atomic
+def status_period_record(
+    *,
+    member: Member,
+    acting_user: User | None = None,
+    period: StatusPeriod | None = None,
+    **fields: Any,
+) -> StatusPeriod:
+    """Add (or correct) an exemption, suspension, leave or temporary attendance (DOMAIN.md §4)."""
+    period = period or StatusPeriod(member=member)
+    period.member = member
+    for name, value in fields.items():
+        setattr(period, name, value)
+    period.full_clean()
+    period.save()
+    _announce(member, MemberChange.FACTS, acting_user)
+    return period
+
+
+@transaction.atomic
+def status_period_delete(*, period: StatusPeriod, acting_user: User | None = None) -> None:
+    member = period.member
+    period.delete()
+    _announce(member, MemberChange.FACTS, acting_user)

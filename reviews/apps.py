@@ -7,3 +7,9 @@ class ReviewsConfig(AppConfig):
 
     name = "reviews"
     verbose_name = _("Kiểm điểm, xếp loại")
+
+    def ready(self) -> None:
+        from members.signals import member_changed
+        from reviews.receivers import follow_member_change
+
+        member_changed.connect(follow_member_change, dispatch_uid="reviews.follow_member_change")

@@ -42,7 +42,13 @@ from members.models import (
     MembershipEvent,
     StatusPeriod,
 )
-from members.services import member_create, member_discipline, member_transfer
+from members.services import (
+    STATUS_PERIOD_FIELDS,
+    member_create,
+    member_discipline,
+    member_transfer,
+    status_period_record,
+)
 from organizations.models import (
     GrassrootsType,
     Organization,
@@ -155,7 +161,7 @@ LEGAL_REFERENCES = (
 )
 #: Grassroots units at scale 1.0; cells and members follow from the units chosen.
 BASE_UNITS = 80
-MIN_UNITS = 7
+MIN_UNITS = 8
 NEW_UNIT, NEW_UNIT_FOUNDED = "BQLDA", datetime.date(2021, 7, 1)
 NEW_CELL_UNIT, NEW_CELL_NAME = "STC", "Phòng Tin học và Thống kê"
 NEW_CELL_FOUNDED = datetime.date(2021, 8, 2)
@@ -425,6 +431,13 @@ CATALOGUE = _parse_units(UNITS_TABLE)
 CATALOGUE_BY_CODE = {spec.code: spec for spec in CATALOGUE}
 
 
+REOPENED_UNIT = "BVP"
+REOPEN_COMMENT = (
+    "Mở lại để bổ sung quyết định kỷ luật của một đảng viên do Ủy ban Kiểm tra gửi sau ngày "
+    "phê duyệt; đề nghị cấp ủy xem xét lại kết quả xếp loại của đồng chí này."
+)
+
+
 class Stage:
     """How far a grassroots unit has gone in the cycle (the situations the demo shows)."""
 
@@ -445,6 +458,7 @@ PRIORITY_UNITS = {
     "SYT": Stage.RETURNED,
     "BDT": Stage.APPROVED,  # the chi bộ cơ sở of the second clerk account
     "BVDK": Stage.APPROVED,  # a large đảng bộ with sub-committees
+    "BVP": Stage.APPROVED,  # approved, then reopened by the Board (REOPENED_UNIT)
     NEW_UNIT: Stage.SUBMITTED,  # newly formed: reviewed, not rated
 }
 
@@ -783,7 +797,7 @@ def demo_counts() -> dict[str, int]:
 def demo_load(*, scale: float = 1.0) -> DemoResult:
     """Build the demo bloc and its open 2021 cycle in one transaction, unless it exists already.
 
-    `scale` multiplies the number of grassroots units (80 at 1.0, at least 7) and so the number
+    `scale` multiplies the number of grassroots units (80 at 1.0, at least 8) and so the number
     of cells and members; every special case is present at any scale.
     """
     if scale <= 0:
@@ -1141,11 +1155,12 @@ class _Builder:
                     on=plan.move_on,
                     note=plan.move_note,
                 )
-        # No service writes status periods yet: plain rows, checked one by one.
-        periods = [period for plan in self.plans for period in self.status_periods(plan)]
-        for period in periods:
-            period.full_clean()
-        StatusPeriod.objects.bulk_create(periods)
+        for plan in self.plans:
+            for period in self.status_periods(plan):
+                status_period_record(
+                    member=plan.member,
+                    **{name: getattr(period, name) for name in STATUS_PERIOD_FIELDS},
+                )
         disciplined = [plan for plan in self.plans if plan.special == "disciplined"]
         for number, plan in enumerate(disciplined, start=1):
             warning = number % 3 == 2  # one in three: cảnh cáo
@@ -1492,6 +1507,18 @@ class _Builder:
                     at=later,
                     comment=next(comments),
                 )
+        # The Board reopens one approved report: a decision must be corrected.
+        if REOPENED_UNIT in self.stage:
+            submission = Submission.objects.get(
+                cycle=self.cycle, organization=self.orgs[REOPENED_UNIT]
+            )
+            submission_change_state(
+                submission=submission,
+                state=SubmissionState.REOPENED,
+                acting_user=board,
+                at=_aware(datetime.date(2021, 11, 26), 9, 30),
+                comment=REOPEN_COMMENT,
+            )
 
 
 # --- Ratings -------------------------------------------------------------------------------------
@@ -1515,6 +1542,7 @@ class _Ratings:
         self.changes: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self.pool_owner: dict[int, str] = {}
         self.pool_kind: dict[int, str] = {}
+        self.pool_depth: dict[int, int] = {}
         self.member_levels: dict[int, str] = {}  # would-be decided level per rated member id
         self.civil_levels: dict[int, str] = {}
         self.cell_quality: dict[str, str] = {}  # drawn per member-holding organization
@@ -1523,6 +1551,7 @@ class _Ratings:
         for pool in Pool.objects.filter(cycle=self.cycle).select_related("owner"):
             self.pool_owner[pool.pk] = pool.owner.code
             self.pool_kind[pool.pk] = pool.subject_kind
+            self.pool_depth[pool.pk] = pool.owner.depth
         ratings = list(
             Rating.objects.filter(cycle=self.cycle)
             .select_related("member", "organization", "collective")
@@ -1535,7 +1564,8 @@ class _Ratings:
         self.rate_leaders(by_kind[SubjectKind.LEADER])
         self.rate_organizations(by_kind[SubjectKind.ORGANIZATION])
         self.rate_collectives(by_kind[SubjectKind.COLLECTIVE])
-        # Lower before higher, a collective before its members, a unit before its head (§6).
+        # Lower before higher (a unit's cells before the bloc decides the unit), a collective
+        # before its members, a unit before its head (§6).
         order = [
             SubjectKind.MEMBER,
             SubjectKind.ORGANIZATION,
@@ -1543,7 +1573,10 @@ class _Ratings:
             SubjectKind.LEADER,
         ]
         board = self.b.users["bantochuc"]
-        for pool_id in sorted(self.changes, key=lambda pk: (order.index(self.pool_kind[pk]), pk)):
+        for pool_id in sorted(
+            self.changes,
+            key=lambda pk: (order.index(self.pool_kind[pk]), -self.pool_depth[pk], pk),
+        ):
             owner = self.pool_owner[pool_id]
             ratings_record(
                 cycle=self.cycle,

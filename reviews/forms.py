@@ -33,6 +33,12 @@ class RatingRowForm(forms.Form):
     )
     targets_under_half = forms.BooleanField(label=_("Dưới 50% chỉ tiêu"), required=False)
     degradation_concluded = forms.BooleanField(label=_("Kết luận suy thoái"), required=False)
+    previous_cell_comments = forms.CharField(
+        label=_("Nhận xét của chi bộ nơi chuyển đi"), max_length=4000, required=False
+    )
+    host_cell_comments = forms.CharField(
+        label=_("Nhận xét của chi bộ nơi sinh hoạt tạm thời"), max_length=4000, required=False
+    )
 
     FIELDS_BY_RIGHT = {
         "self_level": ("self_level",),
@@ -41,12 +47,16 @@ class RatingRowForm(forms.Form):
         "facts": ("civil_service_level", "targets_under_half", "degradation_concluded"),
     }
 
-    def __init__(self, *args, rights, **kwargs):
+    def __init__(self, *args, rights, comments=(), **kwargs):
+        """`comments`: the comment fields the row shows (a transfer, a temporary attendance);
+        a field the row does not show is never bound, so it cannot be cleared by accident."""
         super().__init__(*args, **kwargs)
         allowed = {"version"}
         for right, names in self.FIELDS_BY_RIGHT.items():
             if getattr(rights, right):
                 allowed.update(names)
+        if rights.facts:
+            allowed.update(comments)
         for name in list(self.fields):
             if name not in allowed:
                 del self.fields[name]

@@ -342,6 +342,26 @@ class Rating(models.Model):
     override_by = acting_user_field(_("người quyết định điều chỉnh"))
     override_at = models.DateTimeField(_("điều chỉnh lúc"), null=True, blank=True)
     note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+    # A member who moved during the cycle is decided and counted by the receiving unit, with the
+    # old cell's comments (HD 21: when he was there 6 months or more); one attending another
+    # cell temporarily is rated at his own cell with the host cell's comments (DOMAIN.md §4).
+    transferred_from = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chuyển đến từ chi bộ"),
+    )
+    previous_cell_comments_required = models.BooleanField(
+        _("cần nhận xét của chi bộ nơi chuyển đi"), default=False
+    )
+    previous_cell_comments = models.TextField(
+        _("nhận xét của chi bộ nơi chuyển đi"), max_length=4000, blank=True
+    )
+    host_cell_comments = models.TextField(
+        _("nhận xét của chi bộ nơi sinh hoạt tạm thời"), max_length=4000, blank=True
+    )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -475,20 +495,77 @@ class RatingChange(models.Model):
             return self.field
 
 
+class PoolFlagKind(models.TextChoices):
+    REGISTERED = "registered", _("Đảng viên mới được đăng ký")
+    TRANSFERRED = "transferred", _("Đảng viên chuyển sinh hoạt")
+    ELIGIBILITY = "eligibility", _("Điều kiện xếp loại thay đổi")
+    RULES = "rules", _("Quyết định không còn phù hợp quy định")
+
+
+class PoolFlagQuerySet(models.QuerySet):
+    def unresolved(self) -> PoolFlagQuerySet:
+        return self.filter(resolved_at__isnull=True)
+
+
+class PoolFlag(models.Model):
+    """A change to the people of a pool that could not be applied silently (issue "an open cycle
+    follows the people"): the pool is finalized or its unit's report is sent, so the body that
+    decides it must reopen it; the Board sees it on the dashboard. Resolved when the pool is
+    reopened and the change applied."""
+
+    pool = models.ForeignKey(
+        Pool, on_delete=models.CASCADE, related_name="flags", verbose_name=_("nhóm xếp loại")
+    )
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.CASCADE,
+        related_name="pool_flags",
+        verbose_name=_("đảng viên"),
+    )
+    kind = models.CharField(_("loại thay đổi"), max_length=16, choices=PoolFlagKind.choices)
+    message = models.CharField(_("nội dung"), max_length=500)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    created_by = acting_user_field(_("người thực hiện"))
+    resolved_at = models.DateTimeField(_("đã xử lý lúc"), null=True, blank=True)
+    resolved_by = acting_user_field(_("người xử lý"))
+
+    objects = PoolFlagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("thay đổi chờ xem xét")
+        verbose_name_plural = _("thay đổi chờ xem xét")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["pool", "resolved_at"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class SubmissionState(models.TextChoices):
     DRAFT = "draft", _("Đang nhập")
     SUBMITTED = "submitted", _("Đã gửi")
     RETURNED = "returned", _("Bị trả lại")
     APPROVED = "approved", _("Đã phê duyệt")
+    REOPENED = "reopened", _("Được mở lại")
 
 
-#: Allowed moves of a grassroots unit's submission (issue: submission and approval).
+#: Allowed moves of a grassroots unit's submission (issue: submission and approval). The Board
+#: returns a sent report; it reopens an approved one (a different act, recorded as such).
 SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
     SubmissionState.DRAFT: frozenset({SubmissionState.SUBMITTED}),
     SubmissionState.SUBMITTED: frozenset({SubmissionState.APPROVED, SubmissionState.RETURNED}),
     SubmissionState.RETURNED: frozenset({SubmissionState.SUBMITTED}),
-    SubmissionState.APPROVED: frozenset({SubmissionState.RETURNED}),
+    SubmissionState.APPROVED: frozenset({SubmissionState.REOPENED}),
+    SubmissionState.REOPENED: frozenset({SubmissionState.SUBMITTED}),
 }
+#: A unit's pools are read-only for its clerks while its report is in these states.
+SUBMISSION_LOCKED_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def locked(self) -> SubmissionQuerySet:
+        """Sent or approved: the unit's pools are read-only (only a superuser may correct)."""
+        return self.filter(state__in=SUBMISSION_LOCKED_STATES)
 
 
 class Submission(models.Model):
@@ -510,8 +587,11 @@ class Submission(models.Model):
         default=SubmissionState.DRAFT,
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
     is_late = models.BooleanField(_("nộp trễ hạn"), default=False)
     approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("báo cáo của tổ chức cơ sở đảng")
@@ -529,7 +609,7 @@ class Submission(models.Model):
     @property
     def is_locked(self) -> bool:
         """Submitted or approved: the unit's clerks may no longer edit its ratings."""
-        return self.state in (SubmissionState.SUBMITTED, SubmissionState.APPROVED)
+        return self.state in SUBMISSION_LOCKED_STATES
 
 
 class SubmissionTransition(models.Model):

@@ -113,9 +113,7 @@ def grassroots_path(path: str, hierarchy_paths: dict[str, Organization]) -> str 
 def locked_unit_paths(cycle: ReviewCycle) -> set[str]:
     """Grassroots units whose submission is sent or approved: their clerks may not edit."""
     return set(
-        Submission.objects.filter(cycle=cycle, state__in=["submitted", "approved"]).values_list(
-            "organization__path", flat=True
-        )
+        Submission.objects.locked().filter(cycle=cycle).values_list("organization__path", flat=True)
     )
 
 
@@ -129,19 +127,19 @@ def row_rights(
 ) -> RowRights:
     """What the user may change on one row of a pool screen."""
     cycle = pool.cycle
-    if not cycle.is_open:
-        return RowRights()
+    if not cycle.is_open or pool.is_finalized:
+        return RowRights()  # a finalized pool is read-only until reopened (DOMAIN.md §3)
     path = subject_path(rating)
     unit_locked = unit_path in locked_units if unit_path else False
     clerk = scope.covers(path, {Role.CLERK}) and not unit_locked
     if pool.owner.depth == 1 and pool.subject_kind in LEADERSHIP_KINDS:
         clerk = clerk or scope.covers(pool.owner.path, {Role.OFFICE})
     secretary = scope.covers(path, {Role.CELL_SECRETARY}) and rating.member is not None
-    decides = scope.can_decide(pool) and not pool.is_finalized
+    decides = scope.can_decide(pool)
     if pool.owner.depth > 1:
         decides = decides and not unit_locked
     if scope.is_superuser:
-        clerk, decides = True, not pool.is_finalized
+        clerk, decides = True, True
     return RowRights(
         self_level=clerk,
         proposal=clerk or (secretary and not unit_locked),

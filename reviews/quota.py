@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from reviews.models import Level, Pool, QuotaBasis, QuotaRounding, Rating, ReviewCycle
 
@@ -43,6 +45,11 @@ class QuotaStatus:
         return self.excellent > self.allowed
 
     @property
+    def over_by(self) -> int:
+        """How many HTXSNV decisions must be cut for the pool to be within its quota."""
+        return max(self.excellent - self.allowed, 0)
+
+    @property
     def rated(self) -> int:
         return self.excellent + self.good + self.completed + self.not_completed + self.undecided
 
@@ -50,6 +57,29 @@ class QuotaStatus:
     def rate_percent(self) -> str:
         value = self.rate * 100
         return f"{value.normalize():f}".replace(".", ",")
+
+
+def quota_exceeded_error(status: QuotaStatus, *, pool: Pool | None = None) -> ValidationError:
+    """The one refusal for a pool over its quota (DOMAIN.md §3: it binds at finalization).
+
+    Raised by finalization and listed by the submission checklist; code `quota_exceeded`, with
+    the counts as params so logs and tests read numbers, not text.
+    """
+    params = {
+        "excellent": status.excellent,
+        "allowed": status.allowed,
+        "rate": status.rate_percent,
+        "basis": status.basis,
+        "over": status.over_by,
+        "pool": pool.get_subject_kind_display() if pool is not None else "",
+    }
+    message = _(
+        "Vượt tỷ lệ cho phép: %(excellent)s “Hoàn thành xuất sắc nhiệm vụ” / tối đa "
+        "%(allowed)s (%(rate)s%% × %(basis)s “Hoàn thành tốt nhiệm vụ”); cần giảm %(over)s."
+    )
+    if pool is not None:
+        message = _("%(pool)s: ") + message
+    return ValidationError(message, code="quota_exceeded", params=params)
 
 
 def basis_count(*, cycle: ReviewCycle, counts: dict[str, int]) -> int:

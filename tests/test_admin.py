@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import RequestFactory
@@ -664,7 +665,7 @@ def test_rating_edit_goes_through_the_service_and_leaves_history(
 ):
     rating = every_model["rating"]
     page = admin_client.get(admin_url(Rating, "change", rating.pk))
-    data = form_data(page, proposal_level=Level.GOOD, votes_for="9", votes_against="1")
+    data = form_data(page, proposal_level=Level.GOOD, votes_for="1", votes_against="0")
 
     response = admin_client.post(admin_url(Rating, "change", rating.pk), data)
 
@@ -677,24 +678,24 @@ def test_rating_edit_goes_through_the_service_and_leaves_history(
     ]
 
 
-def test_rating_edit_refused_by_the_quota_shows_on_the_form(admin_client, tree):
+def test_rating_edit_over_the_quota_is_saved_and_finalizing_is_refused(admin_client, tree):
     member = MemberFactory(organization=tree["cell"])
     cycle = cycle_change_status(
         cycle=ReviewCycleFactory(organization=tree["bloc"]), status=CycleStatus.OPEN
     )
     rating = Rating.objects.get(cycle=cycle, member=member, subject_kind=SubjectKind.MEMBER)
     page = admin_client.get(admin_url(Rating, "change", rating.pk))
-    # Nobody is rated "good" in the pool: the quota allows no "excellent".
+    # Nobody is rated "good" in the pool: the quota allows no "excellent" (DOMAIN.md §3).
     data = form_data(page, decision_level=Level.EXCELLENT)
 
     response = admin_client.post(admin_url(Rating, "change", rating.pk), data)
 
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors.as_data()
-    assert [error.code for error in errors["decision_level"]] == ["quota_exceeded"]
+    assert response.status_code == 302
     rating.refresh_from_db()
-    assert rating.decision_level == ""
-    assert not RatingChange.objects.filter(rating=rating).exists()
+    assert rating.decision_level == Level.EXCELLENT
+    with pytest.raises(ValidationError) as error:
+        pool_finalize(pool=rating.pool, acting_user=None)
+    assert "quota_exceeded" in [e.code for e in error.value.error_list]
 
 
 def test_rating_edit_refused_by_the_rules_shows_on_the_form(admin_client, tree):

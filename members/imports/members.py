@@ -2,7 +2,7 @@
 (or, without one, by full name and date of birth).
 
 A member's cell must lie in the importer's scope. New members go through `member_create`, a
-change of cell through `member_transfer`, other fields through `full_clean` and `save`.
+change of cell through `member_transfer`, other fields through `member_update`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from members.imports.values import (
 )
 from members.models import Gender, ManagingLevel, Member
 from members.names import normalize_name
-from members.services import member_create, member_transfer
+from members.services import member_create, member_transfer, member_update
 from organizations.models import MEMBER_HOLDING_KINDS, Organization
 
 GENDERS = Choices(Gender.choices, aliases={"Nu": Gender.FEMALE, "Nữ giới": Gender.FEMALE})
@@ -341,11 +341,7 @@ def members_apply(preview: Preview, ctx: ImportContext) -> None:
 
 def _update(row: MemberRow, *, ctx: ImportContext, today: datetime.date, note: str) -> None:
     if row.changes:
-        member = Member.objects.select_for_update().get(pk=row.existing.pk)
-        for name, value in row.changes.items():
-            setattr(member, name, value)
-        member.full_clean(exclude=["sort_key"])
-        member.save(update_fields=[*row.changes, "updated_at"])
+        member_update(member=row.existing, acting_user=ctx.user, **row.changes)
     if row.transfer:
         member_transfer(
             member=row.existing, to_organization=row.cell, on=today, acting_user=ctx.user, note=note

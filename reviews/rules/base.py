@@ -24,6 +24,9 @@ class Limit:
 class Eligibility:
     not_rated_reason: str = ""
     limits: tuple[Limit, ...] = field(default_factory=tuple)
+    #: Attends another cell temporarily during the year: rated at his own cell with the host
+    #: cell's comments (DOMAIN.md §4).
+    needs_host_comments: bool = False
 
     @property
     def is_rated(self) -> bool:
@@ -106,4 +109,8 @@ class RuleSet(Protocol):
 
     def organization_may_be_excellent(
         self, *, rated: int, completed_or_better: int, good_or_better: int
+    ) -> bool: ...
+
+    def previous_cell_comments_required(
+        self, *, arrived_on: datetime.date, left_on: datetime.date
     ) -> bool: ...

@@ -97,10 +97,16 @@ class HD21RuleSet:
                 )
             )
         year_start, year_end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        # A leave with no end date is counted up to the reference date, not to the year's end.
         sick_days = sum(
-            period.overlap_days(year_start, year_end)
+            period.overlap_days(year_start, year_end, open_until=reference_date)
             for period in facts.status_periods
             if period.kind == StatusPeriod.Kind.SICK_LEAVE
+        )
+        attends_elsewhere = any(
+            period.kind == StatusPeriod.Kind.TEMPORARY_ATTENDANCE
+            and period.overlap_days(year_start, year_end, open_until=reference_date)
+            for period in facts.status_periods
         )
         if sick_days >= LONG_SICK_LEAVE_DAYS:
             limits.append(
@@ -127,7 +133,14 @@ class HD21RuleSet:
                     max_level=Level.GOOD,
                 )
             )
-        return Eligibility(limits=tuple(limits))
+        return Eligibility(limits=tuple(limits), needs_host_comments=attends_elsewhere)
+
+    def previous_cell_comments_required(
+        self, *, arrived_on: datetime.date, left_on: datetime.date
+    ) -> bool:
+        """A member transferred during the year is rated by the receiving cell, with the old
+        cell's comments when he was there 6 months or more (HD 21, mục 1.3)."""
+        return arrived_on <= six_months_before(left_on)
 
     def organization_eligibility(
         self, facts: OrganizationFacts, *, reference_date: datetime.date

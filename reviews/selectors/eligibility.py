@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,11 +26,21 @@ from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts
 class Hierarchy:
     """The bloc's tree held in memory for one computation (one query, ~500 rows for a bloc)."""
 
-    def __init__(self, root: Organization):
+    def __init__(self, root: Organization, nodes: list[Organization] | None = None):
         self.root = root
-        self.nodes = list(Organization.objects.subtree_of(root))
+        self.nodes = list(Organization.objects.subtree_of(root)) if nodes is None else nodes
         self.by_path = {node.path: node for node in self.nodes}
         self.by_id = {node.pk: node for node in self.nodes}
+
+    @classmethod
+    def along(cls, root: Organization, nodes: Iterable[Organization]) -> Hierarchy:
+        """Only `nodes` and their ancestors (one small query): enough to find who decides for
+        a subject under them, without loading the whole tree for one change."""
+        paths = {root.path}
+        for node in nodes:
+            paths.update(node.ancestor_paths())
+            paths.add(node.path)
+        return cls(root, list(Organization.objects.filter(path__in=paths)))
 
     def parent_of(self, node: Organization) -> Organization | None:
         return self.by_path.get(node.path[: -node.steplen]) if node.depth > 1 else None
@@ -99,13 +110,19 @@ def member_facts(
 def collectives_with_heavy_discipline(
     collectives: Iterable[LeadershipCollective], *, cycle: ReviewCycle
 ) -> set[int]:
-    """Ids of collectives a member of which is disciplined with cảnh cáo or heavier in the year."""
+    """Ids of collectives a member of which is disciplined with cảnh cáo or heavier in the year
+    (HD 21, mục 3): only seats held at some time during the cycle's year count."""
     ids = [collective.pk for collective in collectives]
     disciplined = DisciplineRecord.objects.counted_in_year(cycle.year).warning_or_heavier()
+    year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
     return set(
         CollectiveMembership.objects.filter(
-            collective_id__in=ids, member_id__in=disciplined.values("member_id")
-        ).values_list("collective_id", flat=True)
+            collective_id__in=ids,
+            member_id__in=disciplined.values("member_id"),
+            starts_on__lte=year_end,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        .values_list("collective_id", flat=True)
     )
 
 

@@ -35,6 +35,17 @@ class PoolRow:
         return bool(level) and not self.eligibility.allows(level)
 
     @property
+    def comment_fields(self) -> tuple[str, ...]:
+        """The comments this row asks for: the old cell's after a transfer, the host cell's
+        for a temporary attendance (DOMAIN.md §4)."""
+        fields = []
+        if self.rating.transferred_from_id:
+            fields.append("previous_cell_comments")
+        if self.eligibility.needs_host_comments or self.rating.host_cell_comments:
+            fields.append("host_cell_comments")
+        return tuple(fields)
+
+    @property
     def needs_attention(self) -> bool:
         """Rated with no decision, a decision the rules refuse, or a decision that departs
         from the cell's proposal."""
@@ -100,7 +111,11 @@ def pool_rows(
         )
     ratings = list(
         ratings_qs.select_related(
-            "member__organization", "organization", "collective__organization", "pool"
+            "member__organization",
+            "organization",
+            "collective__organization",
+            "pool",
+            "transferred_from",
         )
     )
     hierarchy = Hierarchy(pool.cycle.organization)

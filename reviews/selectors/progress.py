@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
 
 from organizations.models import Organization, under_any
 from organizations.permissions import active_assignments
 from reviews.models import (
+    SUBMISSION_LOCKED_STATES,
     Level,
     Pool,
+    PoolFlag,
     Question,
     QuestionState,
     Rating,
@@ -79,11 +82,12 @@ class UnitProgress:
         return self.submission.state if self.submission else SubmissionState.DRAFT
 
     def is_overdue(self, *, today: datetime.date, deadline: datetime.date) -> bool:
-        """Past the deadline and not sent (draft or returned)."""
-        return today > deadline and self.state in (
-            SubmissionState.DRAFT,
-            SubmissionState.RETURNED,
-        )
+        """Past the deadline and never sent by it: a unit that sent on time and was returned
+        (or reopened) afterwards is not overdue."""
+        if today <= deadline or self.state in SUBMISSION_LOCKED_STATES:
+            return False
+        first = self.submission.first_submitted_at if self.submission else None
+        return first is None or timezone.localdate(first) > deadline
 
     @property
     def any_over(self) -> bool:
@@ -182,3 +186,13 @@ def questions_overview(cycle: ReviewCycle) -> dict:
         "average_hours": sum(hours) / len(hours) if hours else None,
         "total": Question.objects.filter(cycle=cycle).count(),
     }
+
+
+def pending_flags(cycle: ReviewCycle) -> QuerySet[PoolFlag]:
+    """Changes to people waiting for the body that decides their pool (newest first)."""
+    return (
+        PoolFlag.objects.unresolved()
+        .filter(pool__cycle=cycle)
+        .select_related("pool__owner", "member")
+        .order_by("-created_at", "-pk")
+    )

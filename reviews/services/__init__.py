@@ -7,7 +7,12 @@ from reviews.services.guidance import (
     question_act,
     question_ask,
 )
-from reviews.services.pools import pool_finalize, pool_problems, pool_reopen
+from reviews.services.pools import (
+    pool_apply_quota_proposal,
+    pool_finalize,
+    pool_problems,
+    pool_reopen,
+)
 from reviews.services.ratings import LEVEL_FIELDS, RATING_FIELDS, ratings_record
 from reviews.services.submissions import (
     dossier_item_add,
@@ -35,6 +40,7 @@ __all__ = [
     "guiding_document_withdraw",
     "issue_answer",
     "issue_review",
+    "pool_apply_quota_proposal",
     "pool_finalize",
     "pool_problems",
     "pool_reopen",

@@ -9,13 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import (
+    Level,
     Pool,
     PoolState,
     PoolTransition,
     Rating,
 )
-from reviews.quota import pool_quota
+from reviews.quota import QuotaProposal, pool_quota, propose_keep, quota_exceeded_error
 from reviews.selectors import eligibilities
+from reviews.services.ratings import check_pools_writable, ratings_record
+from reviews.services.roster import pool_flags_apply
 
 
 def pool_problems(pool: Pool) -> list[ValidationError]:
@@ -29,21 +32,7 @@ def pool_problems(pool: Pool) -> list[ValidationError]:
     cycle = pool.cycle
     status = pool_quota(pool)
     if status.is_over:
-        problems.append(
-            ValidationError(
-                _(
-                    "Vượt tỷ lệ cho phép: %(excellent)s “Hoàn thành xuất sắc nhiệm vụ” / tối đa "
-                    "%(allowed)s (%(rate)s%% × %(basis)s “Hoàn thành tốt nhiệm vụ”)."
-                )
-                % {
-                    "excellent": status.excellent,
-                    "allowed": status.allowed,
-                    "rate": status.rate_percent,
-                    "basis": status.basis,
-                },
-                code="quota_exceeded",
-            )
-        )
+        problems.append(quota_exceeded_error(status))
     ratings = list(
         Rating.objects.filter(pool=pool).select_related("member", "organization", "collective")
     )
@@ -97,6 +86,7 @@ def pool_finalize(*, pool: Pool, acting_user: User | None) -> Pool:
     pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool.pk)
     if pool.is_finalized:
         return pool
+    check_pools_writable(cycle=pool.cycle, pools=[pool], acting_user=acting_user)
     problems = pool_problems(pool)
     if problems:
         raise ValidationError(problems)
@@ -115,9 +105,10 @@ def pool_reopen(*, pool: Pool, acting_user: User | None, reason: str) -> Pool:
     """Reopen a finalized pool ("Mở lại"), with a reason kept in its history."""
     if not reason.strip():
         raise ValidationError(_("Mở lại kết quả cần nêu lý do."), code="reason_required")
-    pool = Pool.objects.select_for_update().get(pk=pool.pk)
+    pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool.pk)
     if not pool.is_finalized:
         return pool
+    check_pools_writable(cycle=pool.cycle, pools=[pool], acting_user=acting_user)
     pool.state = PoolState.OPEN
     pool.finalized_at = None
     pool.finalized_by = None
@@ -129,4 +120,30 @@ def pool_reopen(*, pool: Pool, acting_user: User | None, reason: str) -> Pool:
         changed_by=acting_user,
         reason=reason.strip(),
     )
+    # Changes to its people that waited for the pool to reopen are applied now.
+    pool_flags_apply(pool=pool, acting_user=acting_user)
     return pool
+
+
+@transaction.atomic
+def pool_apply_quota_proposal(*, pool: Pool, acting_user: User | None) -> QuotaProposal:
+    """Decide the ranked candidates the quota allows HTXSNV and the others HTTNV, in one
+    transaction under the pool's lock (the ranking is read under the same lock; DOMAIN.md §3).
+
+    Raises ValidationError(code="no_candidates"), or what `ratings_record` raises.
+    """
+    pool = Pool.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=pool.pk)
+    proposal = propose_keep(pool)
+    if not proposal.candidates:
+        raise ValidationError(
+            _("Không có ứng viên “Hoàn thành xuất sắc nhiệm vụ”."), code="no_candidates"
+        )
+    changes = {r.pk: {"decision_level": Level.GOOD} for r in proposal.cut}
+    changes.update({r.pk: {"decision_level": Level.EXCELLENT} for r in proposal.keep})
+    ratings_record(
+        cycle=pool.cycle,
+        changes=changes,
+        acting_user=acting_user,
+        reason=_("Áp dụng đề xuất theo tỷ lệ"),
+    )
+    return proposal

@@ -8,22 +8,20 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import CollectiveMembership
+from members.models import CollectiveMembership, Member
 from reviews.models import (
-    Level,
+    NotRatedReason,
     Pool,
     Rating,
     RatingChange,
     ReviewCycle,
     SubjectKind,
     Submission,
-    SubmissionState,
 )
-from reviews.quota import pool_quota
 from reviews.selectors import eligibilities
 
 #: Fields a rating write may change, and how each shows in the history.
@@ -40,11 +38,14 @@ RATING_FIELDS = (
     "override_reason",
     "override_reference",
     "note",
+    "previous_cell_comments",
+    "host_cell_comments",
 )
 LEVEL_FIELDS = ("self_level", "proposal_level", "decision_level")
 
 
-def _display(value: Any) -> str:
+def history_value(value: Any) -> str:
+    """How a value shows in a rating's history."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -60,23 +61,25 @@ def ratings_record(
     acting_user: User | None,
     reason: str = "",
     expected_versions: Mapping[int, int] | None = None,
-    allow_over_quota: bool = False,
 ) -> list[Rating]:
-    """Write self-ratings, proposals, decisions and facts for many ratings at once.
+    """Write self-ratings, proposals, decisions, facts and comments for many ratings at once.
 
-    The one write path for ratings (screens, imports, the demo). Rules (HD 21, DOMAIN.md §4–5):
+    The one write path for ratings (screens, imports, the demo). Rules (HD 21, DOMAIN.md §3–5):
     a subject not rated takes no level; a decision outside what the rules allow needs an
-    override with reason and decision reference; a finalized pool is read-only; a decision that
-    raises the number of HTXSNV in a pool above its quota is refused. The pools are locked
-    (in primary-key order) before anything is counted, so concurrent writers cannot both pass.
+    override with reason and decision reference, made by a known user; a finalized pool and the
+    pools of a unit whose report is sent or approved are read-only; a cell's vote tally cannot
+    count more people than the cell has.
 
-    The quota binds when the committee finalizes (DOMAIN.md §3: a cell may propose more, the
-    committee cuts before finalizing): `allow_over_quota` lets a bulk "take the cells' proposals"
-    leave the pool over quota, shown red, and `pool_finalize` refuses until it is cut. Lowering
-    HTTNV decisions likewise may leave a pool over quota; only raising HTXSNV is refused here.
+    The quota never refuses an entry (DOMAIN.md §3, revised): decisions are typed in any order
+    as the minutes are read, the panel shows how many to cut, and `pool_finalize` refuses while
+    the pool is over. The rules are checked after the batch is written, inside the same
+    transaction, so an organization is judged by the decisions on its members or subordinates
+    written in the same call. The pools are locked (in primary-key order) first.
 
-    Raises ValidationError with codes: unknown_field, stale_rating, not_rated_subject,
-    pool_finalized, submission_locked, rule_violation, override_incomplete, quota_exceeded.
+    Raises ValidationError with codes: unknown_field, rating_not_found, stale_rating,
+    pool_finalized, submission_locked, votes_exceed_members, override_needs_user,
+    not_rated_subject, override_incomplete, rule_violation, order_collective_first,
+    order_unit_first.
     """
     for fields in changes.values():
         unknown = set(fields) - set(RATING_FIELDS)
@@ -85,44 +88,30 @@ def ratings_record(
                 _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
                 code="unknown_field",
             )
-    ratings = list(
-        Rating.objects.filter(cycle=cycle, pk__in=list(changes)).select_related(
-            "member", "organization", "collective", "pool"
+    pool_ids = sorted(
+        set(
+            Rating.objects.filter(cycle=cycle, pk__in=list(changes)).values_list(
+                "pool_id", flat=True
+            )
         )
     )
-    if len(ratings) != len(changes):
-        raise ValidationError(_("Không tìm thấy kết quả xếp loại."), code="rating_not_found")
-    pool_ids = sorted({rating.pool_id for rating in ratings})
     pools = {
         pool.pk: pool
         for pool in Pool.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk")
     }
-    # Re-read under the lock: what was read before it may be stale.
+    # Read under the lock: what was read before it may be stale.
     locked = {
         rating.pk: rating
         for rating in Rating.objects.select_for_update(of=("self",))
-        .filter(pk__in=list(changes))
+        .filter(cycle=cycle, pk__in=list(changes))
         .select_related("member", "organization", "collective")
         .order_by("pk")
     }
-    # A unit's own pools are read-only once its submission is sent or approved; only a
-    # superuser may still correct them, and the history records it.
-    if not getattr(acting_user, "is_superuser", False):
-        locked_owners = set(
-            Submission.objects.filter(
-                cycle=cycle,
-                organization_id__in={pool.owner_id for pool in pools.values()},
-                state__in=[SubmissionState.SUBMITTED, SubmissionState.APPROVED],
-            ).values_list("organization_id", flat=True)
-        )
-        if locked_owners:
-            raise ValidationError(
-                _("Báo cáo của đơn vị đã gửi hoặc đã được phê duyệt: kết quả chỉ xem."),
-                code="submission_locked",
-            )
+    if len(locked) != len(changes) or any(r.pool_id not in pools for r in locked.values()):
+        raise ValidationError(_("Không tìm thấy kết quả xếp loại."), code="rating_not_found")
+    check_pools_writable(cycle=cycle, pools=list(pools.values()), acting_user=acting_user)
     now = timezone.now()
     history: list[RatingChange] = []
-    raised_excellent: set[int] = set()
     touched: list[Rating] = []
     dirty: dict[int, set[str]] = {}
     for rating_id, fields in changes.items():
@@ -137,9 +126,9 @@ def ratings_record(
         changed = {f: v for f, v in fields.items() if getattr(rating, f) != v}
         if not changed:
             continue
-        if rating.pool.is_finalized and ({"decision_level", "override_reason"} & set(changed)):
+        if rating.pool.is_finalized:
             raise ValidationError(
-                _("Kết quả của nhóm này đã chốt; cần mở lại trước khi sửa quyết định."),
+                _("Kết quả của nhóm này đã chốt; cần mở lại (nêu lý do) trước khi sửa."),
                 code="pool_finalized",
             )
         for field, value in changed.items():
@@ -147,8 +136,8 @@ def ratings_record(
                 RatingChange(
                     rating=rating,
                     field=field,
-                    old_value=_display(getattr(rating, field)),
-                    new_value=_display(value),
+                    old_value=history_value(getattr(rating, field)),
+                    new_value=history_value(value),
                     reason=reason,
                     changed_by=acting_user,
                 )
@@ -159,31 +148,46 @@ def ratings_record(
             dirty[rating.pk] |= {"decided_at", "decided_by"}
             rating.decided_at = now if rating.decision_level else None
             rating.decided_by = acting_user if rating.decision_level else None
-            if rating.decision_level == Level.EXCELLENT:
-                raised_excellent.add(rating.pool_id)
         if "override_reason" in changed:
+            if rating.override_reason and acting_user is None:
+                raise ValidationError(
+                    _("Điều chỉnh ngoài quy định phải ghi rõ người quyết định."),
+                    code="override_needs_user",
+                )
             dirty[rating.pk] |= {"override_at", "override_by"}
             rating.override_at = now if rating.override_reason else None
             rating.override_by = acting_user if rating.override_reason else None
-        rating.version += 1
-        touched.append(rating)
-
-    for rating, verdict in zip(touched, eligibilities(touched, cycle=cycle), strict=True):
-        # The rules, not the stored reason, are the authority: facts may have changed since.
-        if rating.not_rated_reason != verdict.not_rated_reason:
-            rating.not_rated_reason = verdict.not_rated_reason
-            dirty[rating.pk].add("not_rated_reason")
-        if not verdict.is_rated and any(getattr(rating, f) for f in LEVEL_FIELDS):
-            raise ValidationError(
-                _("%(subject)s không xếp loại (%(reason)s).")
-                % {"subject": rating.subject, "reason": rating.get_not_rated_reason_display()},
-                code="not_rated_subject",
-            )
         if bool(rating.override_reason.strip()) != bool(rating.override_reference.strip()):
             raise ValidationError(
                 _("Điều chỉnh ngoài quy định cần cả lý do và số văn bản."),
                 code="override_incomplete",
             )
+        rating.version += 1
+        touched.append(rating)
+    _check_votes(cycle, [r for r in touched if {"votes_for", "votes_against"} & dirty[r.pk]])
+
+    # One UPDATE of the changed columns per rating: much cheaper than bulk_update's CASE/WHEN
+    # over every column (measured 15.7 s → 5.0 s for the demo's 6,000 ratings).
+    for rating in touched:
+        Rating.objects.filter(pk=rating.pk).update(
+            updated_at=now, **{name: getattr(rating, name) for name in dirty[rating.pk]}
+        )
+    # After the write: the rules read the levels this batch wrote (a sub-committee and the
+    # cells below it decided in one call). An error rolls the whole batch back.
+    for rating, verdict in zip(touched, eligibilities(touched, cycle=cycle), strict=True):
+        # The rules, not the stored reason, are the authority: facts may have changed since.
+        if rating.not_rated_reason != verdict.not_rated_reason:
+            if not verdict.is_rated and any(getattr(rating, f) for f in LEVEL_FIELDS):
+                raise ValidationError(
+                    _("%(subject)s không xếp loại (%(reason)s).")
+                    % {
+                        "subject": rating.subject,
+                        "reason": NotRatedReason(verdict.not_rated_reason).label,
+                    },
+                    code="not_rated_subject",
+                )
+            rating.not_rated_reason = verdict.not_rated_reason
+            Rating.objects.filter(pk=rating.pk).update(not_rated_reason=rating.not_rated_reason)
         if (
             rating.decision_level
             and not verdict.allows(rating.decision_level)
@@ -198,33 +202,60 @@ def ratings_record(
                 },
                 code="rule_violation",
             )
-
-    # One UPDATE of the changed columns per rating: much cheaper than bulk_update's CASE/WHEN
-    # over every column (measured 15.7 s → 5.0 s for the demo's 6,000 ratings).
-    for rating in touched:
-        Rating.objects.filter(pk=rating.pk).update(
-            updated_at=now, **{name: getattr(rating, name) for name in dirty[rating.pk]}
-        )
     RatingChange.objects.bulk_create(history, batch_size=1000)
     # After the write, so that a collective decided in the same call counts as decided.
     _check_order(cycle, [r for r in touched if r.subject_kind == SubjectKind.LEADER])
-    for pool_id in [] if allow_over_quota else sorted(raised_excellent):
-        status = pool_quota(pools[pool_id])
-        if status.is_over:
+    return touched
+
+
+def check_pools_writable(
+    *, cycle: ReviewCycle, pools: list[Pool], acting_user: User | None
+) -> None:
+    """A unit's own pools are read-only once its report is sent or approved; only a superuser
+    may still correct them, and the history records it."""
+    if getattr(acting_user, "is_superuser", False):
+        return
+    if (
+        Submission.objects.locked()
+        .filter(cycle=cycle, organization_id__in={pool.owner_id for pool in pools})
+        .exists()
+    ):
+        raise ValidationError(
+            _("Báo cáo của đơn vị đã gửi hoặc đã được phê duyệt: kết quả chỉ xem."),
+            code="submission_locked",
+        )
+
+
+def _check_votes(cycle: ReviewCycle, ratings: list[Rating]) -> None:
+    """The cell's tally (tán thành + không tán thành) counts at most the cell's members on the
+    roll at the cycle's reference date. Raises ValidationError(code="votes_exceed_members")."""
+    member_ratings = [
+        (rating, rating.member)
+        for rating in ratings
+        if rating.subject_kind == SubjectKind.MEMBER and rating.member is not None
+    ]
+    if not member_ratings:
+        return
+    cells = {member.organization_id for _rating, member in member_ratings}
+    sizes = dict(
+        Member.objects.filter(organization_id__in=cells)
+        .on_roll(cycle.reference_date)
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+        .values_list("organization_id", "n")
+    )
+    for rating, member in member_ratings:
+        votes = (rating.votes_for or 0) + (rating.votes_against or 0)
+        size = sizes.get(member.organization_id, 0)
+        if votes > size:
             raise ValidationError(
                 _(
-                    "Vượt tỷ lệ cho phép: %(excellent)s “Hoàn thành xuất sắc nhiệm vụ” / tối đa "
-                    "%(allowed)s (%(rate)s%% × %(basis)s “Hoàn thành tốt nhiệm vụ”)."
-                ),
-                code="quota_exceeded",
-                params={
-                    "excellent": status.excellent,
-                    "allowed": status.allowed,
-                    "rate": status.rate_percent,
-                    "basis": status.basis,
-                },
+                    "Kết quả biểu quyết về %(subject)s có %(votes)s phiếu, nhiều hơn số đảng viên "
+                    "của chi bộ (%(size)s)."
+                )
+                % {"subject": rating.subject, "votes": votes, "size": size},
+                code="votes_exceed_members",
             )
-    return touched
 
 
 HEAD_POSITIONS = ("bí thư",)

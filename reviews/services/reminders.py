@@ -24,7 +24,8 @@ def send_deadline_reminders(*, cycle: ReviewCycle, today: datetime.date) -> Remi
     """Mail (and notify on the site) every clerk of a unit still drafting or returned."""
     pending = list(
         Submission.objects.filter(
-            cycle=cycle, state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED]
+            cycle=cycle,
+            state__in=[SubmissionState.DRAFT, SubmissionState.RETURNED, SubmissionState.REOPENED],
         ).select_related("organization")
     )
     clerks = (

@@ -28,7 +28,7 @@ from reviews.models import (
     SubmissionState,
     SubmissionTransition,
 )
-from reviews.quota import quotas_by_pool
+from reviews.quota import quota_exceeded_error, quotas_by_pool
 from reviews.services.notifications import notify
 from reviews.services.suggestions import unanswered_suggestions
 from reviews.services.uploads import check_upload
@@ -58,12 +58,7 @@ def submission_problems(submission: Submission) -> list[ValidationError]:
                 )
             )
         elif quotas[pool.pk].is_over:
-            problems.append(
-                ValidationError(
-                    _("Vượt tỷ lệ cho phép: %(pool)s.") % {"pool": pool.get_subject_kind_display()},
-                    code="quota_exceeded",
-                )
-            )
+            problems.append(quota_exceeded_error(quotas[pool.pk], pool=pool))
     problems.extend(
         ValidationError(
             _("Chưa giải trình đủ các vấn đề của gợi ý kiểm điểm %(number)s (%(target)s).")
@@ -122,7 +117,7 @@ def submission_change_state(
             % {"old": submission.get_state_display(), "new": SubmissionState(state).label},
             code="submission_transition_not_allowed",
         )
-    if state == SubmissionState.RETURNED and not comment.strip():
+    if state in (SubmissionState.RETURNED, SubmissionState.REOPENED) and not comment.strip():
         raise ValidationError(
             _("Trả lại hoặc mở lại báo cáo cần ghi ý kiến."), code="comment_required"
         )
@@ -135,11 +130,16 @@ def submission_change_state(
     submission.state = state
     if state == SubmissionState.SUBMITTED:
         submission.submitted_at = at
-        submission.is_late = timezone.localdate(at) > submission.cycle.deadline
+        # Late is judged by the first sending: a unit that sent on time and was asked to
+        # correct is not late for resending after the deadline.
+        submission.first_submitted_at = submission.first_submitted_at or at
+        submission.is_late = (
+            timezone.localdate(submission.first_submitted_at) > submission.cycle.deadline
+        )
         submission.approved_at = None
     elif state == SubmissionState.APPROVED:
         submission.approved_at = at
-    elif state == SubmissionState.RETURNED:
+    elif state in (SubmissionState.RETURNED, SubmissionState.REOPENED):
         submission.approved_at = None
     submission.save()
     SubmissionTransition.objects.create(
@@ -155,6 +155,13 @@ def submission_change_state(
         notify(
             users=unit_clerks(submission),
             message=_("Báo cáo của %(unit)s bị trả lại: %(comment)s")
+            % {"unit": submission.organization, "comment": comment.strip()},
+            link=link,
+        )
+    elif state == SubmissionState.REOPENED:
+        notify(
+            users=unit_clerks(submission),
+            message=_("Báo cáo đã phê duyệt của %(unit)s được mở lại: %(comment)s")
             % {"unit": submission.organization, "comment": comment.strip()},
             link=link,
         )

@@ -8,7 +8,12 @@ from django.views.generic import TemplateView
 
 from organizations.models import GrassrootsType, Organization, Role
 from reviews.models import SubmissionState
-from reviews.selectors.progress import level_totals, questions_overview, units_progress
+from reviews.selectors.progress import (
+    level_totals,
+    pending_flags,
+    questions_overview,
+    units_progress,
+)
 from reviews.views.ratings import CycleMixin
 
 DASHBOARD_ROLES = {
@@ -28,6 +33,9 @@ SORTS = {
     ),
     "ty-le": lambda row: -(row.excellent_share_of_good or 0),
 }
+
+
+PENDING_FLAGS_SHOWN = 50
 
 
 class DashboardView(CycleMixin, TemplateView):
@@ -69,6 +77,7 @@ class DashboardView(CycleMixin, TemplateView):
         for row in everything:
             states[row.state] += 1
         totals = level_totals(everything)
+        flags = list(pending_flags(self.cycle))
         rated = sum(v for k, v in totals.items() if k != "not_rated")
         context.update(
             cycle=self.cycle,
@@ -94,6 +103,8 @@ class DashboardView(CycleMixin, TemplateView):
                 "sap_xep": sort,
             },
             questions=questions_overview(self.cycle),
+            pending_flags=flags[:PENDING_FLAGS_SHOWN],
+            pending_flag_count=len(flags),
             states=SubmissionState.choices,
             unit_types=GrassrootsType.choices,
         )

@@ -20,7 +20,12 @@ from reviews.selectors import (
     group_rows,
     pool_rows,
 )
-from reviews.services import pool_finalize, pool_reopen, ratings_record
+from reviews.services import (
+    pool_apply_quota_proposal,
+    pool_finalize,
+    pool_reopen,
+    ratings_record,
+)
 
 refused_log = logging.getLogger("kiemdiem.refused")
 
@@ -113,6 +118,9 @@ class PoolView(CycleMixin, TemplateView):
             can_import=self.scope.can_edit_anything() and self.cycle.is_open,
             quota=pool_quota(pool) if owner_visible else None,
             proposal=propose_keep(pool) if owner_visible else None,
+            pending_flags=list(pool.flags.unresolved().select_related("member"))
+            if owner_visible
+            else [],
             can_decide=self.scope.can_decide(pool) and self.cycle.is_open,
             levels=Level.choices,
             level_choices=LEVEL_CHOICES_SHORT,
@@ -156,7 +164,7 @@ class RatingUpdateView(CycleMixin, View):
         row = self._row(pool, rating.pk)
         if not row.rights.any:
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-        form = RatingRowForm(request.POST, rights=row.rights)
+        form = RatingRowForm(request.POST, rights=row.rights, comments=row.comment_fields)
         if not form.is_valid():
             errors = [str(e) for errs in form.errors.values() for e in errs]
             return render_row(request, row, pool=pool, scope=self.scope, errors=errors)
@@ -228,7 +236,6 @@ class TakeProposalsView(PoolActionView):
             changes={row.rating.pk: {"decision_level": row.rating.proposal_level} for row in rows},
             acting_user=request.user,
             reason=_("Lấy đề xuất của chi bộ làm quyết định"),
-            allow_over_quota=True,
         )
         return _("Đã lấy %(count)s đề xuất làm quyết định.") % {"count": len(rows)}
 
@@ -237,21 +244,7 @@ class ApplyQuotaProposalView(PoolActionView):
     """Keep the ranked candidates the quota allows as HTXSNV; decide the others HTTNV."""
 
     def act(self, request, pool):
-        proposal = propose_keep(pool)
-        if not proposal.candidates:
-            raise ValidationError(
-                _("Không có ứng viên “Hoàn thành xuất sắc nhiệm vụ”."), code="no_candidates"
-            )
-        reason = _("Áp dụng đề xuất theo tỷ lệ")
-        # Lower those cut first, so that the quota never counts them as excellent.
-        for ratings, level in ((proposal.cut, Level.GOOD), (proposal.keep, Level.EXCELLENT)):
-            if ratings:
-                ratings_record(
-                    cycle=self.cycle,
-                    changes={r.pk: {"decision_level": level} for r in ratings},
-                    acting_user=request.user,
-                    reason=reason,
-                )
+        proposal = pool_apply_quota_proposal(pool=pool, acting_user=request.user)
         return _(
             "Giữ %(keep)s “Hoàn thành xuất sắc nhiệm vụ”, chuyển %(cut)s sang "
             "“Hoàn thành tốt nhiệm vụ”."

@@ -98,7 +98,7 @@ ACTIONS = {
     "submit": (SubmissionState.SUBMITTED, "clerk", gettext_lazy("Đã gửi báo cáo.")),
     "approve": (SubmissionState.APPROVED, "board", gettext_lazy("Đã phê duyệt báo cáo.")),
     "return": (SubmissionState.RETURNED, "board", gettext_lazy("Đã trả lại báo cáo.")),
-    "reopen": (SubmissionState.RETURNED, "board", gettext_lazy("Đã mở lại báo cáo.")),
+    "reopen": (SubmissionState.REOPENED, "board", gettext_lazy("Đã mở lại báo cáo.")),
 }
 
 

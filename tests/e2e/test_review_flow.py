@@ -57,7 +57,7 @@ def unit_in_review(tmp_path, settings):
         proposals[ratings[member.pk].pk] = {
             "self_level": level,
             "proposal_level": level,
-            "votes_for": 10 - index % 3,
+            "votes_for": 7 - index % 3,  # at most the 8 members of a cell
             "votes_against": index % 3,
         }
     for organization_rating in Rating.objects.filter(subject_kind="organization", pool__owner=unit):

@@ -13,6 +13,7 @@ from members.models import ImportBatch
 from organizations.models import Role
 from reviews.models import Level, Pool, PoolState, Rating, RatingChange, Submission
 from reviews.permissions import Scope
+from reviews.quota import pool_quota
 from reviews.roundtrip import COLUMNS, SALT, rating_apply, rating_preview, rating_sheet
 from reviews.services import ratings_record
 from tests.factories import DisciplineRecordFactory, RoleAssignmentFactory, UserFactory
@@ -176,12 +177,12 @@ def test_votes_stored_as_text_are_read(pool, clerk, small_bloc):
     rating = rating_of(small_bloc["members"][1])
     data = edit(
         download(pool, clerk),
-        {rating.pk: {"proposal_level": "Tốt", "votes_for": " 9 ", "votes_against": "1"}},
+        {rating.pk: {"proposal_level": "Tốt", "votes_for": " 4 ", "votes_against": "1"}},
     )
     _preview, batch = apply(data, pool, clerk)
     assert batch is not None
     rating.refresh_from_db()
-    assert (rating.votes_for, rating.votes_against) == (9, 1)
+    assert (rating.votes_for, rating.votes_against) == (4, 1)
 
 
 def test_decision_above_the_rules_cap_is_refused(pool, clerk, small_bloc):
@@ -196,12 +197,16 @@ def test_decision_above_the_rules_cap_is_refused(pool, clerk, small_bloc):
     assert not RatingChange.objects.exists()
 
 
-def test_excellent_over_the_quota_is_refused(pool, clerk, small_bloc):
+def test_excellent_over_the_quota_is_taken_and_the_pool_shows_over(pool, clerk, small_bloc):
+    """DOMAIN.md §3: entries are never refused for the quota alone; finalizing is."""
     data = edit(
         download(pool, clerk),
         {rating_of(small_bloc["members"][1]).pk: {"decision_level": "Xuất sắc"}},
     )
-    assert codes(preview_of(data, pool, clerk)) == {"quota_exceeded"}
+    _preview, batch = apply(data, pool, clerk)
+    assert batch is not None
+    status = pool_quota(pool)
+    assert (status.excellent, status.allowed, status.over_by) == (1, 0, 1)
 
 
 def test_stale_version_is_refused(pool, clerk, small_bloc):

@@ -52,13 +52,14 @@ def test_inline_decision_is_saved_and_the_panel_comes_back(client, clerk, member
     assert RatingChange.objects.filter(rating=rating, changed_by=clerk).count() == 2
 
 
-def test_inline_excellent_over_quota_is_refused_with_a_message(client, clerk, member_pool):
+def test_inline_excellent_over_quota_is_saved_and_says_how_many_to_cut(client, clerk, member_pool):
     client.force_login(clerk)
     rating = member_pool.ratings.order_by("pk").first()
     response = row_post(client, rating, decision_level=Level.EXCELLENT)
-    assert "Vượt tỷ lệ cho phép" in response.text
+    assert 'data-testid="quota-over"' in response.text
+    assert "Cần giảm 1" in response.text
     rating.refresh_from_db()
-    assert rating.decision_level == ""
+    assert rating.decision_level == Level.EXCELLENT
 
 
 def test_other_units_rows_answer_404(client, small_bloc, open_cycle):
@@ -81,12 +82,12 @@ def test_cell_secretary_records_only_proposals_of_his_cell(client, small_bloc, m
         client,
         rating,
         proposal_level=Level.GOOD,
-        votes_for=9,
+        votes_for=4,
         votes_against=1,
         decision_level=Level.GOOD,
     )
     rating.refresh_from_db()
-    assert (rating.proposal_level, rating.votes_for, rating.decision_level) == (Level.GOOD, 9, "")
+    assert (rating.proposal_level, rating.votes_for, rating.decision_level) == (Level.GOOD, 4, "")
     outside = Rating.objects.get(member=small_bloc["members"][8], subject_kind="member")
     assert row_post(client, outside, proposal_level=Level.GOOD).status_code == 404
 

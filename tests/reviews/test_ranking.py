@@ -15,7 +15,7 @@ def test_ranking_keeps_the_best_supported_candidates(open_cycle, small_bloc):
     changes = {
         r.pk: {"proposal_level": Level.GOOD, "decision_level": Level.GOOD} for r in ratings[:8]
     }
-    shares = [(7, 3), (9, 1), (9, 1), (5, 5)]
+    shares = [(4, 1), (5, 0), (5, 0), (2, 2)]  # within the cells' sizes
     selfs = [Level.EXCELLENT, Level.GOOD, Level.EXCELLENT, Level.EXCELLENT]
     for rating, (yes, no), own in zip(ratings[8:12], shares, selfs, strict=True):
         changes[rating.pk] = {

@@ -1,10 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from members.models import DisciplineForm, StatusPeriod
+from members.models import DisciplineForm, Member, StatusPeriod
+from members.services import member_discipline
 from reviews.models import Level, Rating, RatingChange
 from reviews.quota import pool_quota
-from reviews.services import ratings_record
+from reviews.services import pool_finalize, ratings_record
 from tests.factories import DisciplineRecordFactory, StatusPeriodFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,51 +20,139 @@ def unit_ratings(open_cycle, small_bloc):
     )
 
 
-def decide(cycle, ratings, level, **extra):
+def decide(cycle, ratings, level, user=None, **extra):
     return ratings_record(
         cycle=cycle,
         changes={r.pk: {"decision_level": level, **extra} for r in ratings},
-        acting_user=None,
+        acting_user=user,
     )
 
 
-def test_decision_raising_excellent_above_quota_is_refused(open_cycle, unit_ratings):
-    decide(open_cycle, unit_ratings[:5], Level.GOOD)
-    decide(open_cycle, unit_ratings[5:6], Level.EXCELLENT)
+def finalize_codes(pool):
     with pytest.raises(ValidationError) as error:
-        decide(open_cycle, unit_ratings[6:7], Level.EXCELLENT)
-    assert error.value.code == "quota_exceeded"
-    assert error.value.params == {"excellent": 2, "allowed": 1, "rate": "20", "basis": 5}
+        pool_finalize(pool=pool, acting_user=None)
+    return error.value.error_list
+
+
+def test_decision_over_quota_is_entered_and_finalizing_is_refused(open_cycle, unit_ratings):
+    """DOMAIN.md §3 (revised): decisions in any order; the quota binds at finalization."""
+    decide(open_cycle, unit_ratings[:2], Level.EXCELLENT)
+    decide(open_cycle, unit_ratings[2:7], Level.GOOD)
+    decide(open_cycle, unit_ratings[7:], Level.COMPLETED)
+    pool = unit_ratings[0].pool
+    status = pool_quota(pool)
+    assert (status.excellent, status.good, status.allowed, status.over_by) == (2, 5, 1, 1)
+    errors = [e for e in finalize_codes(pool) if e.code == "quota_exceeded"]
+    assert errors[0].params["over"] == 1
+    pool.refresh_from_db()
+    assert not pool.is_finalized
+    decide(open_cycle, unit_ratings[1:2], Level.GOOD)
+    assert pool_finalize(pool=pool, acting_user=None).is_finalized
+
+
+def test_first_excellent_typed_before_any_good_is_accepted(open_cycle, unit_ratings):
+    """Typing the minutes from the top: one HTXSNV before any HTTNV is not refused."""
+    decide(open_cycle, unit_ratings[:1], Level.EXCELLENT)
     status = pool_quota(unit_ratings[0].pool)
-    assert (status.excellent, status.good, status.allowed, status.is_over) == (1, 5, 1, False)
+    assert (status.excellent, status.good, status.allowed, status.over_by) == (1, 0, 0, 1)
 
 
-def test_with_fewer_than_five_good_nobody_may_be_excellent(open_cycle, unit_ratings):
+def test_with_fewer_than_five_good_nobody_may_be_excellent_at_finalization(
+    open_cycle, unit_ratings
+):
     decide(open_cycle, unit_ratings[:4], Level.GOOD)
+    decide(open_cycle, unit_ratings[4:5], Level.EXCELLENT)
+    decide(open_cycle, unit_ratings[5:], Level.COMPLETED)
+    errors = [e for e in finalize_codes(unit_ratings[0].pool) if e.code == "quota_exceeded"]
+    assert errors[0].params == {
+        "excellent": 1,
+        "allowed": 0,
+        "rate": "20",
+        "basis": 4,
+        "over": 1,
+        "pool": "",
+    }
+
+
+def test_a_finalized_pool_takes_no_edit_of_any_field(open_cycle, unit_ratings):
+    decide(open_cycle, unit_ratings, Level.GOOD)
+    pool = pool_finalize(pool=unit_ratings[0].pool, acting_user=None)
+    assert pool.is_finalized
+    for fields in (
+        {"self_level": Level.EXCELLENT},
+        {"proposal_level": Level.COMPLETED},
+        {"votes_for": 1},
+        {"decision_level": Level.COMPLETED},
+        {"note": "sửa sau khi chốt"},
+    ):
+        with pytest.raises(ValidationError) as error:
+            ratings_record(cycle=open_cycle, changes={unit_ratings[0].pk: fields}, acting_user=None)
+        assert error.value.code == "pool_finalized"
+
+
+def test_an_override_without_an_acting_user_is_refused(open_cycle, unit_ratings):
+    rating = unit_ratings[0]
+    member_discipline(
+        member=rating.member,
+        form=DisciplineForm.WARNING,
+        decision_number="1-QĐ/UBKT",
+        decided_on=open_cycle.reference_date,
+        violation="Vi phạm",
+    )
     with pytest.raises(ValidationError) as error:
-        decide(open_cycle, unit_ratings[4:5], Level.EXCELLENT)
-    assert error.value.code == "quota_exceeded"
+        decide(
+            open_cycle,
+            [rating],
+            Level.GOOD,
+            override_reason="Kỷ luật đã được xóa",
+            override_reference="15-QĐ/ĐUK",
+        )
+    assert error.value.code == "override_needs_user"
+
+
+def test_votes_cannot_exceed_the_members_of_the_cell(open_cycle, unit_ratings):
+    rating = unit_ratings[0]
+    cell_size = Member.objects.filter(organization=rating.member.organization).count()
+    with pytest.raises(ValidationError) as error:
+        ratings_record(
+            cycle=open_cycle,
+            changes={rating.pk: {"votes_for": cell_size, "votes_against": 1}},
+            acting_user=None,
+        )
+    assert error.value.code == "votes_exceed_members"
+    rating.refresh_from_db()
+    assert rating.votes_for is None
+    ratings_record(
+        cycle=open_cycle,
+        changes={rating.pk: {"votes_for": cell_size - 1, "votes_against": 1}},
+        acting_user=None,
+    )
+    rating.refresh_from_db()
+    assert rating.votes_for + rating.votes_against == cell_size
 
 
 def test_decision_breaking_a_hard_rule_needs_an_override(open_cycle, unit_ratings):
     rating = unit_ratings[0]
+    user = UserFactory()
     DisciplineRecordFactory(member=rating.member, form=DisciplineForm.WARNING)
     with pytest.raises(ValidationError) as error:
         decide(open_cycle, [rating], Level.GOOD)
     assert error.value.code == "rule_violation"
     with pytest.raises(ValidationError) as error:
-        decide(open_cycle, [rating], Level.GOOD, override_reason="Kỷ luật đã được xóa")
+        decide(open_cycle, [rating], Level.GOOD, user=user, override_reason="Kỷ luật đã được xóa")
     assert error.value.code == "override_incomplete"
     decide(
         open_cycle,
         [rating],
         Level.GOOD,
+        user=user,
         override_reason="Quyết định kỷ luật đã bị hủy",
         override_reference="15-QĐ/ĐUK",
     )
     rating.refresh_from_db()
     assert rating.has_override
     assert rating.override_at is not None
+    assert rating.override_by == user
 
 
 def test_every_change_is_kept_with_who_and_why(open_cycle, unit_ratings):

@@ -5,7 +5,12 @@ import pytest
 from members.models import DisciplineForm, StatusPeriod
 from reviews.models import Level, NotRatedReason, Rating
 from reviews.selectors import eligibilities
-from tests.factories import DisciplineRecordFactory, StatusPeriodFactory
+from reviews.services import ratings_record
+from tests.factories import (
+    CollectiveMembershipFactory,
+    DisciplineRecordFactory,
+    StatusPeriodFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +80,6 @@ def test_civil_servant_needs_an_excellent_civil_service_rating_to_be_excellent(
 
 
 def _decide(cycle, ratings, level, **extra):
-    from reviews.services import ratings_record
-
     return ratings_record(
         cycle=cycle,
         changes={r.pk: {"decision_level": level, **extra} for r in ratings},
@@ -118,3 +121,76 @@ def test_committee_is_excellent_only_when_its_subordinates_qualify(open_cycle, s
 
 def verdict_of(cycle, rating):
     return eligibilities([rating], cycle=cycle)[0]
+
+
+def test_sick_leave_without_an_end_counts_to_the_reference_date(open_cycle, small_bloc):
+    """HD 21 (3 months or more of sick leave in the year): an open leave is counted up to the
+    cycle's reference date (15/11), not to the end of the year."""
+    member = small_bloc["members"][4]
+    # 15/09 → 15/11 is 62 days; to 31/12 it would be 108, above the 90-day line.
+    StatusPeriodFactory(
+        member=member, kind=StatusPeriod.Kind.SICK_LEAVE, starts_on=datetime.date(2021, 9, 15)
+    )
+    assert verdict(open_cycle, member).max_level == Level.EXCELLENT
+    StatusPeriod.objects.filter(member=member).update(starts_on=datetime.date(2021, 8, 1))
+    # 01/08 → 15/11 is 107 days.
+    assert verdict(open_cycle, member).max_level == Level.COMPLETED
+
+
+def test_temporary_attendance_asks_for_the_host_cells_comments(open_cycle, small_bloc):
+    member = small_bloc["members"][4]
+    assert not verdict(open_cycle, member).needs_host_comments
+    StatusPeriodFactory(
+        member=member,
+        kind=StatusPeriod.Kind.TEMPORARY_ATTENDANCE,
+        starts_on=datetime.date(2021, 4, 1),
+        ends_on=datetime.date(2021, 10, 1),
+    )
+    assert verdict(open_cycle, member).needs_host_comments
+
+
+def test_collective_counts_heavy_discipline_only_of_members_seated_in_the_year(
+    open_cycle, small_bloc
+):
+    """HD 21, mục 3: a member disciplined with cảnh cáo or heavier makes the collective KHTNV,
+    if he sat on it during the year; a seat that ended in 2019 does not count."""
+    collective = small_bloc["collective"]
+    member = small_bloc["members"][5]
+    DisciplineRecordFactory(member=member, form=DisciplineForm.WARNING)
+    seat = CollectiveMembershipFactory(
+        collective=collective,
+        member=member,
+        starts_on=datetime.date(2015, 1, 1),
+        ends_on=datetime.date(2019, 6, 30),
+    )
+    rating = Rating.objects.select_related("collective").get(collective=collective)
+    assert verdict_of(open_cycle, rating).forced_level == ""
+    seat.ends_on = datetime.date(2021, 3, 31)
+    seat.save()
+    limits = verdict_of(open_cycle, rating).limits
+    assert [limit.code for limit in limits] == ["member_disciplined_warning"]
+
+
+def test_a_sub_committee_and_its_cells_decided_in_one_call_are_judged_together(
+    open_cycle, small_bloc
+):
+    """The organization rule reads the levels the same batch writes (a sub-committee decided
+    HTXSNV together with the cells below it that qualify it)."""
+    members = small_bloc["members"][6:12]  # the sub-committee's cell
+    _decide(
+        open_cycle,
+        Rating.objects.filter(member__in=members, subject_kind="member", not_rated_reason=""),
+        Level.GOOD,
+    )
+    cell = Rating.objects.get(organization=small_bloc["sub_cell"])
+    sub = Rating.objects.get(organization=small_bloc["sub"])
+    ratings_record(
+        cycle=open_cycle,
+        changes={
+            cell.pk: {"decision_level": Level.EXCELLENT},
+            sub.pk: {"decision_level": Level.EXCELLENT},
+        },
+        acting_user=None,
+    )
+    sub.refresh_from_db()
+    assert sub.decision_level == Level.EXCELLENT

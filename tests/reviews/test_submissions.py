@@ -19,6 +19,7 @@ from reviews.models import (
 from reviews.services import (
     dossier_item_add,
     pool_finalize,
+    pool_reopen,
     ratings_record,
     submission_change_state,
 )
@@ -178,3 +179,65 @@ def test_dashboard_marks_units_overdue_after_the_deadline(client, open_cycle, bo
     # the fixture's deadline is 25/11/2021: every unit still drafting is overdue now
     assert response.context["overdue_count"] == 2
     assert len(response.context["rows"]) == 2
+
+
+ON_TIME = datetime.datetime(2021, 11, 20, 9, 0, tzinfo=datetime.UTC)
+AFTER_DEADLINE = datetime.datetime(2021, 11, 28, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_a_unit_that_sent_on_time_is_never_overdue_nor_late(
+    client, open_cycle, submission, clerk, board
+):
+    complete_unit(open_cycle, submission, clerk)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk, at=ON_TIME)
+    submission_change_state(
+        submission=submission,
+        state="returned",
+        acting_user=board,
+        comment="Bổ sung biên bản.",
+        at=AFTER_DEADLINE,
+    )
+    client.force_login(board)
+    response = client.get(reverse("reviews:dashboard"), {"qua_han": "1"})
+    overdue = [row.unit for row in response.context["rows"]]
+    assert submission.organization not in overdue
+    submission = submission_change_state(
+        submission=submission,
+        state="submitted",
+        acting_user=clerk,
+        at=AFTER_DEADLINE + datetime.timedelta(days=1),
+    )
+    assert not submission.is_late
+
+
+def test_reopening_an_approved_report_is_recorded_as_reopened(open_cycle, submission, clerk, board):
+    complete_unit(open_cycle, submission, clerk)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    submission_change_state(submission=submission, state="approved", acting_user=board)
+    with pytest.raises(ValidationError) as error:
+        submission_change_state(submission=submission, state="returned", acting_user=board)
+    assert error.value.code == "submission_transition_not_allowed"
+    submission = submission_change_state(
+        submission=submission,
+        state=SubmissionState.REOPENED,
+        acting_user=board,
+        comment="Bổ sung quyết định kỷ luật.",
+    )
+    assert submission.state == SubmissionState.REOPENED
+    assert submission.transitions.first().to_state == SubmissionState.REOPENED
+    assert not submission.is_locked
+    submission = submission_change_state(
+        submission=submission, state="submitted", acting_user=clerk
+    )
+    assert submission.state == SubmissionState.SUBMITTED
+
+
+def test_a_clerk_cannot_reopen_or_finalize_the_pools_of_a_sent_unit(open_cycle, submission, clerk):
+    complete_unit(open_cycle, submission, clerk)
+    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    pool = open_cycle.pools.filter(owner=submission.organization).first()
+    with pytest.raises(ValidationError) as error:
+        pool_reopen(pool=pool, acting_user=clerk, reason="Sửa")
+    assert error.value.code == "submission_locked"
+    pool.refresh_from_db()
+    assert pool.is_finalized

@@ -1,0 +1,23 @@
+"""What `members` announces after a write that may change how a member is reviewed.
+
+`members` lies below `reviews` (organizations ← members ← reviews ← reports) and cannot call it;
+`reviews` listens and brings the open cycles' ratings along inside the same transaction
+(issue "an open cycle follows the people"). Every write to a member goes through
+`members.services`, which sends `member_changed` once per change.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.dispatch import Signal
+
+
+class MemberChange(models.TextChoices):
+    REGISTERED = "registered"
+    TRANSFERRED = "transferred"
+    FACTS = "facts"  # status periods, discipline, civil-service post, leadership post
+
+
+#: Sent with sender=Member and keyword arguments member, change (MemberChange), acting_user,
+#: and for a transfer from_organization and on (the date).
+member_changed = Signal()
