@@ -1,8 +1,9 @@
 """The statistical tables and lists as an Excel workbook (openpyxl), official headers included.
 
 `build_workbook(cycle, node)` returns the bytes of an .xlsx file with the sheets "Biểu 6F",
-"Thống kê xếp loại", "Danh sách đảng viên", "Tổ chức đảng", "Xuất sắc", "Tỷ lệ theo nhóm" and
-"Gợi ý kiểm điểm"; the layout of each sheet is `reports.sheet.SheetWriter`'s.
+"Thống kê xếp loại", "Danh sách đảng viên", "Tổ chức đảng", "Xuất sắc", "Tỷ lệ theo nhóm",
+"Điều chỉnh ngoài quy định", "Gợi ý kiểm điểm" and "Khó khăn, vướng mắc"; the layout of each
+sheet is `reports.sheet.SheetWriter`'s.
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from organizations.models import GrassrootsType, Organization
+from organizations.templatetags.people import person_name
 from reports.formatting import level_code, votes
-from reports.selectors import ReportData, override_text, report_data, suggestion_target
+from reports.selectors import (
+    ReportData,
+    comments_text,
+    override_text,
+    report_data,
+    suggestion_target,
+)
 from reports.selectors.lists import question_answer, question_text
 from reports.sheet import CENTER, Column, SheetWriter, fraction, new_workbook
 from reviews.models import Level, NotRatedReason, ReviewCycle
@@ -138,7 +146,7 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
                     votes(rating),
                     level_code(rating.decision_level),
                     override_text(rating),
-                    rating.note,
+                    " ".join(filter(None, [comments_text(rating), rating.note])),
                 ]
             )
     if not data.cells:
@@ -272,6 +280,49 @@ def _sheet_quotas(workbook: Workbook, data: ReportData) -> None:
     sheet.footer()
 
 
+def _sheet_overrides(workbook: Workbook, data: ReportData) -> None:
+    """Every decision beyond the rules: who decided, why, and the document (DOMAIN.md §5)."""
+    sheet = SheetWriter(
+        workbook,
+        data,
+        name=_("Điều chỉnh ngoài quy định"),
+        title=_("Các trường hợp điều chỉnh ngoài quy định"),
+        columns=[
+            Column(_("TT"), 5, "center"),
+            Column(_("Đối tượng"), 30),
+            Column(_("Loại đối tượng"), 16),
+            Column(_("Đơn vị, chi bộ"), 30),
+            Column(_("Cấp quyết định"), 26),
+            Column(_("Mức quyết định"), 10, "center"),
+            Column(_("Người quyết định"), 20),
+            Column(_("Lý do"), 40),
+            Column(_("Số văn bản"), 16),
+            Column(_("Thời điểm"), 12, "date"),
+        ],
+        landscape=True,
+    )
+    sheet.header()
+    for number, line in enumerate(data.overrides, start=1):
+        rating = line.rating
+        sheet.line(
+            [
+                number,
+                str(rating.subject),
+                rating.get_subject_kind_display(),
+                line.unit_label,
+                rating.pool.owner.name,
+                level_code(rating.decision_level),
+                person_name(rating.override_by),
+                rating.override_reason,
+                rating.override_reference,
+                timezone.localdate(rating.override_at) if rating.override_at else None,
+            ]
+        )
+    if not data.overrides:
+        sheet.band(_("Không có trường hợp điều chỉnh ngoài quy định."))
+    sheet.footer()
+
+
 def quota_rule_text(cycle: ReviewCycle) -> str:
     return _(
         'Công văn 897-CV/ĐUK, điểm 1: số lượng xếp loại "Hoàn thành xuất sắc nhiệm vụ" không '
@@ -380,6 +431,7 @@ def write_workbook(data: ReportData) -> bytes:
     _sheet_organizations(workbook, data)
     _sheet_excellent(workbook, data)
     _sheet_quotas(workbook, data)
+    _sheet_overrides(workbook, data)
     _sheet_suggestions(workbook, data)
     _sheet_questions(workbook, data)
     workbook.properties.creator = "kiemdiem"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrganizationKind
@@ -49,7 +49,7 @@ def report_context(
         "data": data,
         "head": head,
         "document_number": head.document_number(number),
-        "place_and_date": head.place_and_date(issued_on or data.cycle.deadline),
+        "place_and_date": head.place_and_date(issued_on or timezone.localdate()),
         "legal_references": [
             line.strip(" ;\t") for line in data.cycle.legal_references.splitlines() if line.strip()
         ],
@@ -88,7 +88,7 @@ def build_pdf(
     """The node's report (the bloc or one grassroots unit) as PDF bytes.
 
     `number` fills "Số …-BC/ĐUK" (blank by default, written by hand); `issued_on` is the date
-    under the party name (default: the cycle's deadline).
+    under the party name (default: the day of the export).
     """
     data = report_data(cycle, scope_node, with_lists=False)
     html = render_report_html(

@@ -13,12 +13,14 @@ from reports.selectors.lists import (
     CellGroup,
     ExcellentGroup,
     OrganizationLine,
+    OverrideLine,
     QuotaLine,
     QuotaSummary,
     Tree,
     excellent_groups,
     members_by_cell,
     organization_lines,
+    overrides_in,
     questions_in,
     quota_lines,
     quota_summary,
@@ -50,6 +52,7 @@ class ReportData:
     organizations: list[OrganizationLine]
     cells: list[CellGroup]
     units: dict
+    overrides: list[OverrideLine]
 
     @property
     def is_bloc(self) -> bool:
@@ -61,6 +64,11 @@ class ReportData:
     @property
     def quotas_over(self) -> list[QuotaLine]:
         return [line for line in self.quotas if line.status.is_over]
+
+    @property
+    def undecided_in_pools(self) -> int:
+        """Rated subjects with no decision yet, over every pool of the report."""
+        return sum(line.status.undecided for line in self.quotas)
 
     @property
     def quota_rows(self) -> list[QuotaLine]:
@@ -119,4 +127,5 @@ def report_data(cycle: ReviewCycle, node: Organization, *, with_lists: bool = Tr
         organizations=organization_lines(cycle, node, tree) if with_lists else [],
         cells=members_by_cell(cycle, node, tree) if with_lists else [],
         units=unit_progress(cycle, node),
+        overrides=overrides_in(cycle, node, tree),
     )

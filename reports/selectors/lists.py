@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member
 from organizations.models import Organization
+from organizations.templatetags.people import person_name
 from reports.selectors.scope import is_bloc, subjects_under
 from reviews.models import (
     Level,
@@ -73,12 +74,66 @@ def verdict_text(rating: Rating, eligibility: Eligibility | None) -> str:
 
 
 def override_text(rating: Rating) -> str:
+    """Who decided beyond the rules, why, and by which document (UI-VI.md)."""
     if not rating.has_override:
         return ""
-    return _("Điều chỉnh ngoài quy định (%(reference)s): %(reason)s") % {
+    return _("Điều chỉnh ngoài quy định (%(reference)s, %(who)s): %(reason)s") % {
         "reference": rating.override_reference,
+        "who": person_name(rating.override_by),
         "reason": rating.override_reason,
     }
+
+
+def comments_text(rating: Rating) -> str:
+    """The old cell's comments after a transfer, the host cell's for a temporary attendance."""
+    parts = []
+    if rating.transferred_from_id:
+        parts.append(
+            _("Nhận xét của chi bộ nơi chuyển đi (%(cell)s): %(text)s")
+            % {
+                "cell": rating.transferred_from,
+                "text": rating.previous_cell_comments or _("chưa có"),
+            }
+        )
+    if rating.host_cell_comments:
+        parts.append(
+            _("Nhận xét của chi bộ nơi sinh hoạt tạm thời: %(text)s")
+            % {"text": rating.host_cell_comments}
+        )
+    return " ".join(parts)
+
+
+@dataclass
+class OverrideLine:
+    rating: Rating
+    unit_label: str
+
+
+def overrides_in(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[OverrideLine]:
+    """Every decision beyond the rules on a subject under the node, with who, why and the
+    reference (issue "make run works again", point 5): one query."""
+    ratings = (
+        Rating.objects.filter(subjects_under(cycle, node), cycle=cycle)
+        .exclude(override_reason="")
+        .select_related(
+            "member__organization",
+            "organization",
+            "collective__organization",
+            "override_by",
+            "pool__owner",
+        )
+        .order_by("pool__owner__path", "subject_kind", "pk")
+    )
+    lines = []
+    for rating in ratings:
+        if rating.member is not None:
+            place = rating.member.organization
+        elif rating.collective is not None:
+            place = rating.collective.organization
+        else:
+            place = rating.organization
+        lines.append(OverrideLine(rating=rating, unit_label=tree.label(place)))
+    return lines
 
 
 @dataclass
@@ -110,7 +165,7 @@ def members_by_cell(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[
             subject_kind=SubjectKind.MEMBER,
             member__organization__path__startswith=node.path,
         )
-        .select_related("member__organization")
+        .select_related("member__organization", "override_by", "transferred_from")
         .order_by("member__organization__path", "member__sort_key", "member__pk")
     )
     verdicts = eligibilities(ratings, cycle=cycle)
@@ -146,7 +201,7 @@ def organization_lines(
             subject_kind=SubjectKind.ORGANIZATION,
             organization__path__startswith=node.path,
         )
-        .select_related("organization", "pool__owner")
+        .select_related("organization", "pool__owner", "override_by")
         .order_by("organization__path")
     )
     # Under the bloc the units are the first level; a unit's report starts with the unit.
@@ -199,7 +254,9 @@ def excellent_groups(cycle: ReviewCycle, node: Organization, tree: Tree) -> list
         cycle=cycle,
         not_rated_reason="",
         decision_level=Level.EXCELLENT,
-    ).select_related("member__organization", "organization", "collective__organization")
+    ).select_related(
+        "member__organization", "organization", "collective__organization", "override_by"
+    )
     groups = {
         kind: ExcellentGroup(subject_kind=kind, label=str(SubjectKind(kind).label))
         for kind in EXCELLENT_ORDER

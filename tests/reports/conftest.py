@@ -178,7 +178,7 @@ def report_bloc(db, settings, tmp_path):
                 "override_reference": "12-QĐ/UBKT",
             }
         },
-        acting_user=None,
+        acting_user=clerk,
     )
     # Organizations: unit A's sub-committee and cells HTTNV; A HTXSNV is over nothing (bloc
     # pool basis 1 → 0 allowed) so A and B are HTTNV; collectives and the leader decided.

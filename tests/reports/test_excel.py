@@ -17,6 +17,7 @@ SHEETS = [
     "Tổ chức đảng",
     "Xuất sắc",
     "Tỷ lệ theo nhóm",
+    "Điều chỉnh ngoài quy định",
     "Gợi ý kiểm điểm",
     "Khó khăn, vướng mắc",
 ]
@@ -213,3 +214,12 @@ def test_questions_sheet_lists_exactly_the_cycles_questions(db, tmp_path):
         if row and row[2] in ("Nghỉ ốm", "=Chưa trả lời")
     ]
     assert titles == ["Nghỉ ốm", "=Chưa trả lời"]
+
+
+def test_every_override_is_listed_with_who_why_and_the_reference(bloc_workbook):
+    ws = bloc_workbook["Điều chỉnh ngoài quy định"]
+    values = table_row(ws, 1)
+    assert "KHTNV" in values
+    assert "Người dùng" in values  # the clerk who decided it
+    assert "Theo kết luận của Ủy ban Kiểm tra." in values
+    assert "12-QĐ/UBKT" in values

@@ -4,6 +4,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from reports.pdf import build_pdf, render_report_html
 from reports.selectors import report_data
@@ -40,7 +41,6 @@ def test_the_report_reads_like_a_party_document(bloc_pdf, report_bloc, tmp_path)
         "ĐẢNG BỘ TỈNH ĐỒNG NAI",
         "ĐẢNG ỦY KHỐI CÁC CƠ QUAN TỈNH",
         "ĐẢNG CỘNG SẢN VIỆT NAM",
-        "Đồng Nai, ngày 25 tháng 11 năm 2021",
         "BÁO CÁO",
         "Kết quả kiểm điểm, đánh giá, xếp loại chất lượng",
         "I. Công tác lãnh đạo, chỉ đạo, tổ chức thực hiện",
@@ -58,6 +58,9 @@ def test_the_report_reads_like_a_party_document(bloc_pdf, report_bloc, tmp_path)
     ):
         assert heading in text, heading
     assert "Số 12-BC/ĐUK" in text
+    # Without a date given, the document is dated the day it is exported.
+    today = timezone.localdate()
+    assert f"Đồng Nai, ngày {today:%d} tháng {today.month} năm {today.year}" in text
 
 
 @needs_poppler
@@ -123,6 +126,27 @@ def test_fonts_are_embedded_times_metrics(bloc_pdf, tmp_path):
 
 def test_the_document_names_no_external_resource(report_bloc):
     html = render_report_html(report_data(report_bloc["cycle"], report_bloc["bloc"]))
-    assert "http://" not in html
-    assert "https://" not in html
-    assert "src=" not in html
+    assert not re.search(r"(href|src)\s*=|url\(", html)
+    # A hostile name typed into the data is printed as text, escaped, never as markup.
+    assert "HYPERLINK(&quot;http://" in html
+
+
+def test_every_override_is_printed_with_who_why_and_the_reference(report_bloc):
+    html = render_report_html(report_data(report_bloc["cycle"], report_bloc["bloc"]))
+    section = html[html.index("Các trường hợp điều chỉnh ngoài quy định") :]
+    for text in ("Người dùng", "Theo kết luận của Ủy ban Kiểm tra.", "12-QĐ/UBKT"):
+        assert text in section
+
+
+def test_all_pools_within_the_quota_is_said_only_when_every_pool_is_decided(open_cycle, small_bloc):
+    html = render_report_html(report_data(open_cycle, small_bloc["bloc"]))
+    assert "đều thực hiện đúng tỷ lệ quy định" not in html
+    assert "chưa thể kết luận" in html
+
+
+def test_the_issue_date_is_the_one_given(report_bloc):
+    html = render_report_html(
+        report_data(report_bloc["cycle"], report_bloc["bloc"]),
+        issued_on=datetime.date(2021, 11, 24),
+    )
+    assert "ngày 24 tháng 11 năm 2021" in html
