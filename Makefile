@@ -12,7 +12,7 @@ APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libhar
 	fonts-liberation2 poppler-utils gettext chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test lint system-deps venv deps dev-deps migrate messages demo serve clean
+.PHONY: run test lint system-deps venv deps dev-deps migrate messages demo serve front-door clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -49,8 +49,14 @@ migrate: deps
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
-run: deps messages migrate demo
+serve: deps messages
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+run: messages demo serve
+
+# What CI checks of the front door: `make run` on a fresh SQLite database, up to the login page.
+front-door: deps
+	bash .ci/front-door "sqlite:///$$(mktemp -d)/front-door.sqlite3"
 
 # A screenshot of each failing browser step is kept under artifacts/playwright.
 test: dev-deps messages
