@@ -26,6 +26,7 @@ from reviews.models import (
     GuidingDocument,
     Notification,
     Pool,
+    PoolFlag,
     PoolTransition,
     Question,
     QuestionMessage,
@@ -197,6 +198,16 @@ class PoolAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
     inlines = (PoolTransitionInline,)
 
 
+@admin.register(PoolFlag)
+class PoolFlagAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    """Changes to a pool's people waiting for its deciding body (applied when it reopens)."""
+
+    list_display = ("created_at", "pool", "kind", "message", "created_by", "resolved_at")
+    list_filter = ("kind", "pool__cycle", ("resolved_at", admin.EmptyFieldListFilter))
+    list_select_related = ("pool__cycle", "pool__owner", "created_by")
+    search_fields = ("member__full_name", "pool__owner__name", "message")
+
+
 @admin.register(PoolTransition)
 class PoolTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("changed_at", "pool", "from_state", "to_state", "changed_by", "reason")
@@ -256,6 +267,8 @@ class RatingAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
         "organization",
         "collective",
         "not_rated_reason",
+        "transferred_from",
+        "previous_cell_comments_required",
         "decided_at",
         "decided_by",
         "override_at",
@@ -306,12 +319,24 @@ class RatingAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
             _("Điều chỉnh ngoài quy định"),
             {"fields": ("override_reason", "override_reference", "override_by", "override_at")},
         ),
+        (
+            _("Chuyển sinh hoạt, sinh hoạt tạm thời"),
+            {
+                "fields": (
+                    "transferred_from",
+                    "previous_cell_comments_required",
+                    "previous_cell_comments",
+                    "host_cell_comments",
+                )
+            },
+        ),
         (_("Khác"), {"fields": ("note", "version", "updated_at")}),
     )
     inlines = (RatingChangeInline,)
     service_error_fields = {
         "rule_violation": "decision_level",
-        "quota_exceeded": "decision_level",
+        "votes_exceed_members": "votes_for",
+        "override_needs_user": "override_reason",
         "pool_finalized": "decision_level",
         "override_incomplete": "override_reference",
     }

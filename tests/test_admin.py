@@ -212,6 +212,17 @@ def every_model(tree, admin_user, settings, tmp_path):
     ImportBatch.objects.create(
         kind="members", file_name="dang-vien.xlsx", sha256="0" * 64, uploaded_by=admin_user
     )
+    # A member registered into the returned unit's finalized pool: flagged for its committee.
+    member_create(
+        organization=Rating.objects.filter(pool__owner=unit, member__isnull=False)
+        .first()
+        .member.organization,
+        full_name="Lê Văn Đến",
+        gender="M",
+        date_of_birth=datetime.date(1985, 1, 1),
+        admitted_on=datetime.date(2012, 1, 1),
+        acting_user=admin_user,
+    )
     return {"member": member, "cycle": cycle, "rating": rating}
 
 
