@@ -1,4 +1,9 @@
-"""`python manage.py quota_report --cycle 2021 [--organization CODE]`: one line per pool."""
+"""`python manage.py quota_report --cycle 2021 [--organization CODE]`: one line per pool.
+
+Columns: the deciding body's code, the subjects, HTTNV, HTXSNV, the rate in force, the allowed
+number, the undecided; then a summary line. Exits 1 exactly when a pool is over its quota
+(DOMAIN.md §3), computed by `reviews.quota`, the same function as the screens.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -29,7 +34,8 @@ class Command(BaseCommand):
         pools = list(pools.order_by("owner__path", "subject_kind"))
         quotas = quotas_by_pool(pools)
         header = (
-            f"{'owner':<12} {'subject':<13} {'good':>6} {'excellent':>9} {'allowed':>7}  status"
+            f"{'owner':<12} {'subject':<13} {'good':>6} {'excellent':>9} {'rate':>6} "
+            f"{'allowed':>7} {'undecided':>9}  status"
         )
         self.stdout.write(header)
         over = 0
@@ -39,7 +45,8 @@ class Command(BaseCommand):
             over += quota.is_over
             self.stdout.write(
                 f"{pool.owner.code:<12} {pool.subject_kind:<13} {quota.good:>6} "
-                f"{quota.excellent:>9} {quota.allowed:>7}  {status}"
+                f"{quota.excellent:>9} {quota.rate_percent + '%':>6} {quota.allowed:>7} "
+                f"{quota.undecided:>9}  {status}"
             )
         self.stdout.write(f"{len(pools)} pools, {over} over quota")
         if over:
