@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import ImportBatch, Member, MembershipEvent
+from members.models import ImportBatch, Member, MembershipEvent, StatusPeriod
 from members.services import member_create
 from organizations.models import (
     Organization,
@@ -849,3 +849,51 @@ def test_changelist_query_count_does_not_grow_with_rows(
     grow(5)
 
     assert _changelist_queries(admin_client, model, params) == few
+
+
+def test_a_suspension_added_in_the_admin_updates_the_open_cycles_rating(admin_client, tree):
+    """Facts the rules read go through the services from the admin too (an open cycle follows
+    its people): the stored not-rated reason changes at once."""
+    member = MemberFactory(organization=tree["cell"])
+    cycle = cycle_change_status(
+        cycle=ReviewCycleFactory(organization=tree["bloc"]), status=CycleStatus.OPEN
+    )
+    page = admin_client.get(admin_url(StatusPeriod, "add"))
+    data = form_data(
+        page,
+        member=str(member.pk),
+        kind=StatusPeriod.Kind.SUSPENDED,
+        starts_on="01/09/2021",
+        reference="7-QĐ/ĐU",
+    )
+
+    response = admin_client.post(admin_url(StatusPeriod, "add"), data)
+
+    assert response.status_code == 302
+    rating = Rating.objects.get(cycle=cycle, member=member, subject_kind=SubjectKind.MEMBER)
+    assert rating.not_rated_reason == "suspended"
+    period = StatusPeriod.objects.get(member=member)
+    admin_client.post(admin_url(StatusPeriod, "delete", period.pk), {"post": "yes"})
+    rating.refresh_from_db()
+    assert rating.not_rated_reason == ""
+
+
+def test_a_member_added_in_the_admin_gets_a_rating_in_the_open_cycle(admin_client, tree):
+    cycle = cycle_change_status(
+        cycle=ReviewCycleFactory(organization=tree["bloc"]), status=CycleStatus.OPEN
+    )
+    page = admin_client.get(admin_url(Member, "add"))
+    data = form_data(
+        page,
+        full_name="Phạm Thị Lan",
+        gender="F",
+        date_of_birth="01/01/1990",
+        admitted_on="01/01/2015",
+        organization=str(tree["cell"].pk),
+    )
+
+    response = admin_client.post(admin_url(Member, "add"), data)
+
+    assert response.status_code == 302
+    member = Member.objects.get(full_name="Phạm Thị Lan")
+    assert Rating.objects.filter(cycle=cycle, member=member, subject_kind="member").exists()

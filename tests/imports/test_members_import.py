@@ -7,6 +7,7 @@ import pytest
 
 from members.imports import file_apply, file_preview
 from members.models import ImportBatch, Member, MembershipEvent
+from reviews.models import Rating
 from tests.factories import MemberFactory
 from tests.imports.conftest import member_row, xlsx
 
@@ -212,3 +213,27 @@ def test_card_added_later_to_a_member_known_by_name_and_birth(small_bloc, unit_c
     preview = preview_of([row], unit_ctx)
     [update] = preview.of("update")
     assert [(c.field, c.old, c.new) for c in update.changes] == [("card_number", "", "55000001")]
+
+
+def test_members_imported_while_a_cycle_is_open_get_their_ratings(small_bloc, unit_ctx, open_cycle):
+    """An open cycle follows its people, whichever door they come in by (issue "make run works
+    again", point 4): the import registers and transfers through the same services."""
+    moved = small_bloc["members"][3]
+    rows = [
+        member_row("Nguyễn Văn Nhập", cell=small_bloc["sub_cell"].code, card="99000009"),
+        member_row(
+            moved.full_name,
+            cell=small_bloc["sub_cell"].code,
+            card=moved.card_number,
+            date_of_birth=moved.date_of_birth,
+            admitted_on=moved.admitted_on,
+            official_on=moved.official_on,
+        ),
+    ]
+    _preview, batch = file_apply(kind="members", data=xlsx(rows), ctx=unit_ctx)
+    assert batch is not None
+    new = Member.objects.get(card_number="99000009")
+    rating = Rating.objects.get(cycle=open_cycle, member=new, subject_kind="member")
+    assert rating.pool.owner == small_bloc["unit"]
+    moved_rating = Rating.objects.get(cycle=open_cycle, member=moved, subject_kind="member")
+    assert moved_rating.transferred_from == small_bloc["cell"]
