@@ -24,6 +24,13 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The development settings `make run` and `make test` need, written once (never overwritten:
+# a deployment's own .env stays as it is). Without them the settings fail safe (debug off, no key).
+.env:
+	@printf '# Written by make for development; production sets its own environment.\nDJANGO_DEBUG=True\nDJANGO_SECRET_KEY=dev-%s\n' \
+	  "$$(head -c 48 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9')" > $@
+	@echo "Wrote .env for development (debug on, a random secret key)."
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
@@ -37,8 +44,8 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.deps
 
 venv: $(BIN)/python
-deps: system-deps $(VENV)/.deps
-dev-deps: system-deps $(VENV)/.dev-deps
+deps: system-deps $(VENV)/.deps .env
+dev-deps: system-deps $(VENV)/.dev-deps .env
 
 messages: deps
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv

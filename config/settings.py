@@ -1,7 +1,9 @@
 """Settings for kiemdiem, read from the environment (see .env.example).
 
-With no environment at all the application runs on an SQLite file in the project
-directory, in debug mode, so that `make run` works on a fresh machine.
+Defaults fail safe: without DJANGO_DEBUG the application runs with debug off and refuses to
+start without DJANGO_SECRET_KEY. `make run` writes a development `.env` (debug on, a random
+key) the first time, so that a fresh checkout still serves with one command. Without
+DATABASE_URL an SQLite file in the project directory is used.
 """
 
 from pathlib import Path
@@ -12,14 +14,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# DJANGO_ENV_FILE names another file (or a missing one, to read the process environment only).
+environ.Env.read_env(env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    # A development-only default; production refuses to start without a real key.
-    default="dev-only-insecure-key-change-me" if DEBUG else environ.Env.NOTSET,
-)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# No default: a deployment that forgets the key does not start (ImproperlyConfigured).
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.errors.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -52,11 +53,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.errors.RejectNulCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.logs.RefusedRequestLogMiddleware",
+    "config.errors.ErrorReferenceMiddleware",
     # Last, as django-axes asks: it answers locked-out logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -162,6 +165,11 @@ STORAGES = {
 # Uploaded dossier items are private: kept outside the static root, served only
 # through views that check permissions (never by URL).
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "private_media")
+
+# The largest request body accepted: the 20 MB upload limit plus the form around it. Larger
+# requests are refused (413) before they are read; a reverse proxy should refuse them too.
+REQUEST_MAX_BYTES = env.int("DJANGO_REQUEST_MAX_BYTES", default=21 * 1024 * 1024)
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

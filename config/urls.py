@@ -20,3 +20,8 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

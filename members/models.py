@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.names import normalize_name, vietnamese_sort_key
@@ -154,6 +155,19 @@ class Member(models.Model):
             errors["left_reason"] = ValidationError(
                 _("Ngày và lý do ra khỏi Đảng bộ phải được nhập cùng nhau."), code="left_incomplete"
             )
+        today = timezone.localdate()
+        for name, label in (
+            ("date_of_birth", _("Ngày sinh")),
+            ("admitted_on", _("Ngày vào Đảng")),
+            ("official_on", _("Ngày chính thức")),
+        ):
+            value = getattr(self, name)
+            if value and value > today and name not in errors:
+                errors[name] = ValidationError(
+                    _("%(label)s không thể sau ngày hôm nay (%(today)s).")
+                    % {"label": label, "today": today.strftime("%d/%m/%Y")},
+                    code="date_in_future",
+                )
         if self.leadership_post and not self.managing_level:
             errors["managing_level"] = ValidationError(
                 _("Cán bộ lãnh đạo, quản lý phải có cấp quản lý."), code="managing_level_required"

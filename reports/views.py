@@ -8,14 +8,13 @@ progress page would only pay off well above that size.
 
 from __future__ import annotations
 
-import io
-
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 
+from organizations.http import private_bytes_response
 from organizations.models import Organization
 from reports.bundle import build_bundle, unit_slug
 from reports.excel import build_workbook
@@ -59,11 +58,6 @@ class DownloadView(CycleMixin, View):
                 raise Http404
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
         content = export(self.cycle, node, fmt)
-        response = FileResponse(
-            io.BytesIO(content),
-            as_attachment=True,
-            filename=file_name(self.cycle, node, fmt),
-            content_type=CONTENT_TYPES[fmt],
+        return private_bytes_response(
+            content, filename=file_name(self.cycle, node, fmt), content_type=CONTENT_TYPES[fmt]
         )
-        response["Cache-Control"] = "private, no-store"
-        return response

@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from organizations.http import private_file_response
 from organizations.models import Role
 from reviews.models import DossierItem, DossierKind, Pool, Submission, SubmissionState
 from reviews.quota import quotas_by_pool
@@ -169,9 +170,8 @@ class DossierDownloadView(DossierItemMixin, View):
 
     def get(self, request, pk):
         item = self.get_item(pk)
-        return FileResponse(
-            item.file.open("rb"),
-            as_attachment=True,
+        return private_file_response(
+            item.file,
             filename=item.original_name,
             content_type=item.content_type,
         )

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.models import LeadershipCollective, Member
+from organizations.http import pk_or_404
 from organizations.models import Role
 from reviews.models import IssueState, Suggestion, SuggestionIssue, SuggestionState
 from reviews.services import (
@@ -229,7 +230,9 @@ class SuggestionActView(SuggestionMixin, View):
                 messages.success(request, _("Đã ban hành gợi ý kiểm điểm."))
             elif action in ("answer", "accept", "redo"):
                 issue = get_object_or_404(
-                    SuggestionIssue, pk=request.POST.get("issue", "0") or 0, suggestion=suggestion
+                    SuggestionIssue,
+                    pk=pk_or_404(request.POST.get("issue")),
+                    suggestion=suggestion,
                 )
                 if action == "answer" and self.answers_for(suggestion) and self.cycle.is_open:
                     form = AnswerForm(request.POST, prefix=f"issue{issue.pk}")

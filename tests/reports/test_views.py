@@ -35,8 +35,9 @@ def test_clerk_downloads_his_units_three_files(client, report_bloc):
     for fmt, start in (("xlsx", b"PK"), ("pdf", b"%PDF"), ("zip", b"PK")):
         response = client.get(url(unit, fmt))
         assert response.status_code == 200, fmt
-        assert b"".join(response.streaming_content).startswith(start)
+        assert response.content.startswith(start)
         assert response["Content-Disposition"].startswith("attachment;")
+        assert "no-store" in response["Cache-Control"]
         assert f"2021-stc.{fmt}" in response["Content-Disposition"]
 
 

@@ -87,3 +87,45 @@ def test_a_very_long_user_name_is_refused_calmly(client):
     """Found by fuzzing on PostgreSQL: the lockout record refused a 6,000-character name."""
     response = client.post(reverse("login"), {"username": "ộ" * 6000, "password": "x"})
     assert response.status_code == 200
+
+
+def _settings_in_a_clean_environment(**extra):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key != "DATABASE_URL"
+    }
+    env.update(DJANGO_ENV_FILE="/nonexistent/.env", DJANGO_SETTINGS_MODULE="config.settings")
+    env.update(extra)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print('DEBUG', settings.DEBUG)",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_without_any_environment_the_application_refuses_to_start():
+    """Fail safe (issue "hardening", point 2): no DJANGO_DEBUG means debug off, and debug off
+    needs a real secret key."""
+    result = _settings_in_a_clean_environment()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_with_only_a_secret_key_debug_is_off():
+    result = _settings_in_a_clean_environment(DJANGO_SECRET_KEY="k" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "DEBUG False"
