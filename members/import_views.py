@@ -23,6 +23,7 @@ from members.imports import (
     Preview,
     batch_data,
     batch_store,
+    cached_preview,
     earlier_application,
     file_apply,
     file_preview,
@@ -31,6 +32,7 @@ from members.imports import (
     organizations_template,
 )
 from members.models import ImportBatch, ImportKind
+from organizations.http import private_bytes_response
 
 KIND_SLUGS = {"to-chuc": ImportKind.ORGANIZATIONS, "dang-vien": ImportKind.MEMBERS}
 SLUG_OF = {kind: slug for slug, kind in KIND_SLUGS.items()}
@@ -42,9 +44,7 @@ EMPTY_FILE_MESSAGE = gettext_lazy("Tệp rỗng: không có dữ liệu để nh
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return private_bytes_response(data, filename=filename, content_type=XLSX)
 
 
 class UploadForm(forms.Form):
@@ -188,11 +188,14 @@ class ImportPreviewView(ImportMixin, View):
         )
 
     def check(self, batch):
-        try:
-            data = batch_data(batch)
-        except ImportRefused as refusal:
-            return Preview(kind=batch.kind, refused=refusal)
-        return file_preview(kind=batch.kind, data=data, ctx=self.context(batch))
+        def compute():
+            try:
+                data = batch_data(batch)
+            except ImportRefused as refusal:
+                return Preview(kind=batch.kind, refused=refusal)
+            return file_preview(kind=batch.kind, data=data, ctx=self.context(batch))
+
+        return cached_preview(batch, self.request.user, compute)
 
     def show(self, batch, preview, status=200):
         context = preview_context(

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from members.imports.sheets import FORMULA_PREFIXES
 from organizations.models import Organization
 from organizations.templatetags.people import person_name
 from reports.excel import write_workbook
@@ -150,5 +151,5 @@ def _manifest(rows: list[list[str]], *, unit: Organization, cycle: ReviewCycle) 
 
 
 def _csv_safe(value: str) -> str:
-    """A leading "=", "+", "-" or "@" would be a formula when the CSV is opened: quote it."""
-    return f"'{value}" if value.startswith(("=", "+", "-", "@")) else value
+    """A value that a spreadsheet would read as a formula when the CSV is opened: quoted."""
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value

@@ -14,17 +14,16 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from members.imports.sheets import set_value
 from reports.selectors import ReportData
 
 FONT_NAME = "Times New Roman"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 CM = 1 / 2.54  # openpyxl margins are in inches
 
 _THIN = Side(style="thin")
@@ -52,25 +51,13 @@ def new_workbook() -> Workbook:
     return workbook
 
 
-def safe_text(value: str) -> str:
-    """Characters XML cannot hold removed (openpyxl refuses them)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
-
-
 def put(ws: Worksheet, row: int, column: int, value, *, style: str | None = None, **attributes):
-    """Write one cell. A string that looks like a formula is stored as text, with the quote
-    prefix so that Excel keeps it literal even after the cell is edited."""
+    """Write one cell with a named style; the value goes in as `set_value` puts it (text that
+    looks like a formula stays text)."""
     cell = ws.cell(row=row, column=column)
     if style is not None:
         cell.style = style
-    if isinstance(value, str):
-        value = safe_text(value)
-        cell.value = value
-        if value.startswith(FORMULA_PREFIXES):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    else:
-        cell.value = value
+    set_value(cell, value)
     for key, setting in attributes.items():
         setattr(cell, key, setting)
     return cell

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,21 @@ IMPORTERS = {
     ImportKind.ORGANIZATIONS: (ORGANIZATION_COLUMNS, organizations_preview, organizations_apply),
     ImportKind.MEMBERS: (MEMBER_COLUMNS, members_preview, members_apply),
 }
+
+
+#: How long a checked file's preview is kept: reloading the preview page does not parse the
+#: file again. Applying always checks the file afresh against the database.
+PREVIEW_CACHE_SECONDS = 10 * 60
+
+
+def cached_preview(batch: ImportBatch, user, compute: Callable[[], Preview]) -> Preview:
+    """The preview of a stored upload for one user, computed once and kept for a while."""
+    key = f"import-preview:{batch.pk}:{batch.sha256}:{user.pk}:{int(batch.is_applied)}"
+    preview = cache.get(key)
+    if preview is None:
+        preview = compute()
+        cache.set(key, preview, PREVIEW_CACHE_SECONDS)
+    return preview
 
 
 def sha256_of(data: bytes) -> str:

@@ -2,7 +2,8 @@
 
 Refused before openpyxl sees it: an empty or too large file, a file that is not an Office Open
 XML workbook (legacy .xls and password-protected files are OLE2 containers), and a zip whose
-directory announces more than `UNCOMPRESSED_MAX_BYTES` (a zip bomb). Python's zipfile never
+directory announces more than `UNCOMPRESSED_MAX_BYTES`, or a part that inflates more than
+`MAX_COMPRESSION_RATIO` times (a zip bomb). Python's zipfile never
 inflates past the sizes the directory announces, so the check holds for what openpyxl reads.
 """
 
@@ -27,7 +28,11 @@ from members.imports.values import fold, header_key, is_blank
 
 logger = logging.getLogger(__name__)
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
-UNCOMPRESSED_MAX_BYTES = 250 * 1024 * 1024
+UNCOMPRESSED_MAX_BYTES = 100 * 1024 * 1024
+#: A real workbook's parts compress 5–30 times; a part inflating more than this (past
+#: RATIO_CHECKED_FROM bytes) is a bomb, such as one 240 MB cell in a 246 KB file.
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 2 * 1024 * 1024
 MAX_ZIP_ENTRIES = 5_000
 MAX_DATA_ROWS = 20_000
 MAX_COLUMNS = 60
@@ -76,6 +81,11 @@ def check_file(data: bytes) -> None:
     if (
         len(entries) > MAX_ZIP_ENTRIES
         or sum(entry.file_size for entry in entries) > UNCOMPRESSED_MAX_BYTES
+        or any(
+            entry.file_size > RATIO_CHECKED_FROM
+            and entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+            for entry in entries
+        )
     ):
         raise ImportRefused(
             _("Tệp có nội dung giải nén quá lớn (trên %(max)s MB); hệ thống không đọc tệp này.")

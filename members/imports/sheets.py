@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -27,6 +28,31 @@ TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 PREPARED_ROWS = 5_000
 
 
+#: A text starting with one of these would be read by Excel as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def set_value(cell: Cell, value) -> Cell:
+    """Put a value in a cell the one safe way, for every workbook the application writes.
+
+    Text loses the characters XML cannot hold; text that looks like a formula is stored as
+    text, with the quote prefix so that Excel keeps it literal even after the cell is edited.
+    """
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.value = value
+        if value.startswith(FORMULA_PREFIXES):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def put_value(ws, row: int, column: int, value) -> Cell:
+    return set_value(ws.cell(row=row, column=column), value)
+
+
 def workbook_bytes(workbook: Workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -34,15 +60,15 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def write_title(ws, title: str, note: str, width: int) -> None:
-    ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+    put_value(ws, 1, 1, title).font = TITLE_FONT
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(row=2, column=1, value=note).font = EXAMPLE_FONT
+    put_value(ws, 2, 1, note).font = EXAMPLE_FONT
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
 
 
 def write_header(ws, row: int, columns: Sequence[Column]) -> None:
     for index, column in enumerate(columns, start=1):
-        cell = ws.cell(row=row, column=index, value=column.title)
+        cell = put_value(ws, row, index, column.title)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.alignment = WRAP
@@ -57,7 +83,7 @@ def write_header(ws, row: int, columns: Sequence[Column]) -> None:
 
 def write_row(ws, row: int, values: Sequence, columns: Sequence[Column], *, font=BODY_FONT):
     for index, (value, column) in enumerate(zip(values, columns, strict=True), start=1):
-        cell = ws.cell(row=row, column=index, value=value)
+        cell = put_value(ws, row, index, value)
         cell.font = font
         cell.border = BORDER
         if column.number_format:
@@ -66,9 +92,9 @@ def write_row(ws, row: int, values: Sequence, columns: Sequence[Column], *, font
 
 def write_list(ws, column: int, heading: str, values: Sequence[str]) -> str:
     """Write a list on the lists sheet; return the absolute range a validation refers to."""
-    ws.cell(row=1, column=column, value=heading).font = BOLD
+    put_value(ws, 1, column, heading).font = BOLD
     for offset, value in enumerate(values, start=2):
-        ws.cell(row=offset, column=column, value=value).font = BODY_FONT
+        put_value(ws, offset, column, value).font = BODY_FONT
     letter = get_column_letter(column)
     ws.column_dimensions[letter].width = max([len(heading), *(len(v) for v in values)]) + 2
     last = max(len(values) + 1, 2)
@@ -100,10 +126,10 @@ def write_instructions(ws, title: str, notes: Sequence[str], columns: Sequence[C
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 12
     ws.column_dimensions["C"].width = 90
-    ws.cell(row=1, column=1, value=title).font = TITLE_FONT
+    put_value(ws, 1, 1, title).font = TITLE_FONT
     row = 3
     for note in notes:
-        cell = ws.cell(row=row, column=1, value=f"• {note}")
+        cell = put_value(ws, row, 1, f"• {note}")
         cell.font = BODY_FONT
         cell.alignment = TOP_WRAP
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
@@ -111,7 +137,7 @@ def write_instructions(ws, title: str, notes: Sequence[str], columns: Sequence[C
         row += 1
     row += 1
     for index, heading in enumerate((_("Cột"), _("Bắt buộc"), _("Cách nhập")), start=1):
-        cell = ws.cell(row=row, column=index, value=heading)
+        cell = put_value(ws, row, index, heading)
         cell.font = BOLD
         cell.fill = HEADER_FILL
         cell.border = BORDER
@@ -119,7 +145,7 @@ def write_instructions(ws, title: str, notes: Sequence[str], columns: Sequence[C
         row += 1
         values = (column.label, _("Có") if column.required else "", str(column.hint))
         for index, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=index, value=value)
+            cell = put_value(ws, row, index, value)
             cell.font = BODY_FONT
             cell.border = BORDER
             cell.alignment = TOP_WRAP
@@ -161,8 +187,8 @@ def write_key_values(ws, lines: Sequence[tuple[str, object]]) -> None:
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 70
     for number, (label, value) in enumerate(lines, start=1):
-        ws.cell(row=number, column=1, value=label).font = BOLD
-        ws.cell(row=number, column=2, value=value).font = BODY_FONT
+        put_value(ws, number, 1, label).font = BOLD
+        put_value(ws, number, 2, value).font = BODY_FONT
 
 
 def protect(ws) -> None:

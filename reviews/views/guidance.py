@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import FileResponse
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,8 +12,15 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.models import Member
+from organizations.http import pk_or_404, private_file_response
 from organizations.models import MEMBER_HOLDING_KINDS, Organization, Role, under_any
-from reviews.models import GuidingDocument, Question, QuestionAttachment, QuestionState
+from reviews.models import (
+    GuidingDocument,
+    Question,
+    QuestionAttachment,
+    QuestionMessage,
+    QuestionState,
+)
 from reviews.services import (
     guiding_document_publish,
     guiding_document_withdraw,
@@ -80,11 +87,17 @@ class GuidanceMixin(CycleMixin):
         ).grassroots()
 
     def visible_questions(self):
+        """Questions of the user's units, and the answers shared with every unit."""
         queryset = Question.objects.filter(cycle=self.cycle).select_related("unit")
         if self.scope.covers(self.cycle.organization.path):
             return queryset
         condition = Q(is_shared=True) | self.scope.within("unit__path")
         return queryset.filter(condition)
+
+    def sees_whole_question(self, question: Question) -> bool:
+        """The asking unit (and those above it) see the whole thread, the member and the cell
+        named, the attachments; other units see a shared question's title and answers only."""
+        return self.scope.covers(question.unit.path)
 
 
 class DocumentListView(GuidanceMixin, TemplateView):
@@ -107,7 +120,8 @@ class DocumentListView(GuidanceMixin, TemplateView):
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
         if request.POST.get("withdraw"):
             document = get_object_or_404(
-                self.cycle.documents.filter(withdrawn_at__isnull=True), pk=request.POST["withdraw"]
+                self.cycle.documents.filter(withdrawn_at__isnull=True),
+                pk=pk_or_404(request.POST["withdraw"]),
             )
             guiding_document_withdraw(document=document, acting_user=request.user)
             messages.success(request, _("Đã gỡ văn bản."))
@@ -140,9 +154,8 @@ class DocumentDownloadView(GuidanceMixin, View):
         document = get_object_or_404(
             GuidingDocument.objects.filter(cycle=self.cycle, withdrawn_at__isnull=True), pk=pk
         )
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
+        return private_file_response(
+            document.file,
             filename=document.original_name,
             content_type=document.content_type,
         )
@@ -163,7 +176,17 @@ class QuestionListView(GuidanceMixin, TemplateView):
         context.update(
             cycle=self.cycle,
             questions=own.order_by("state", "asked_at"),
-            shared=questions.filter(is_shared=True).order_by("-first_answered_at"),
+            shared=questions.filter(is_shared=True)
+            .prefetch_related(
+                Prefetch(
+                    "messages",
+                    queryset=QuestionMessage.objects.filter(
+                        kind=QuestionMessage.Kind.ANSWERED
+                    ).order_by("at", "pk"),
+                    to_attr="answers",
+                )
+            )
+            .order_by("-first_answered_at"),
             can_ask=self.clerk_units().exists() and self.cycle.is_open,
             states=QuestionState.choices,
             state=state,
@@ -217,10 +240,15 @@ class QuestionDetailView(GuidanceMixin, TemplateView):
         own = self.scope.covers(question.unit.path, {Role.CLERK})
         board = self.is_board()
         open_cycle = self.cycle.is_open
+        whole = self.sees_whole_question(question)
+        thread = question.messages.select_related("by")
+        if not whole:
+            thread = thread.filter(kind=QuestionMessage.Kind.ANSWERED)
         context.update(
             question=question,
-            thread=question.messages.select_related("by"),
-            attachments=question.attachments.all(),
+            whole=whole,
+            thread=thread,
+            attachments=question.attachments.all() if whole else [],
             can_answer=board and open_cycle and question.state == QuestionState.OPEN,
             can_reply=own
             and open_cycle
@@ -263,10 +291,11 @@ class QuestionDetailView(GuidanceMixin, TemplateView):
 class AttachmentDownloadView(GuidanceMixin, View):
     def get(self, request, pk):
         attachment = get_object_or_404(QuestionAttachment.objects.select_related("question"), pk=pk)
-        get_object_or_404(self.visible_questions(), pk=attachment.question_id)
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
+        question = get_object_or_404(self.visible_questions(), pk=attachment.question_id)
+        if not self.sees_whole_question(question):
+            raise Http404
+        return private_file_response(
+            attachment.file,
             filename=attachment.original_name,
             content_type=attachment.content_type,
         )

@@ -15,7 +15,14 @@ from members.import_views import (
     read_upload,
     xlsx_response,
 )
-from members.imports import IMPORT_MAX_BYTES, ImportRefused, Preview, batch_data, batch_store
+from members.imports import (
+    IMPORT_MAX_BYTES,
+    ImportRefused,
+    Preview,
+    batch_data,
+    batch_store,
+    cached_preview,
+)
 from members.models import ImportBatch, ImportKind
 from reviews.models import Pool, SubjectKind
 from reviews.roundtrip import rating_apply, rating_preview, rating_sheet
@@ -119,12 +126,15 @@ class RatingImportPreviewView(RoundTripMixin, View):
 
     def get(self, request, pk):
         batch, pool = self.get_batch(pk)
-        try:
-            data = batch_data(batch)
-        except ImportRefused as refusal:
-            return self.show(batch, pool, Preview(kind=batch.kind, refused=refusal))
-        preview = rating_preview(data=data, pool=pool, scope=self.scope, user=request.user)
-        return self.show(batch, pool, preview)
+
+        def compute():
+            try:
+                data = batch_data(batch)
+            except ImportRefused as refusal:
+                return Preview(kind=batch.kind, refused=refusal)
+            return rating_preview(data=data, pool=pool, scope=self.scope, user=request.user)
+
+        return self.show(batch, pool, cached_preview(batch, request.user, compute))
 
     def show(self, batch, pool, preview, status=200):
         context = preview_context(

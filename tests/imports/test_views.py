@@ -182,3 +182,35 @@ def test_rating_sheet_of_another_unit_is_a_404_and_viewers_cannot_upload(
     assert not ImportBatch.objects.exists()
     page = client.get(reverse("reviews:pool", args=[pool.pk]))
     assert reverse("reviews:rating-sheet-upload", args=[pool.pk]) not in page.text
+
+
+def test_the_preview_is_parsed_once_and_shown_again_from_memory(client, clerk, small_bloc):
+    client.force_login(clerk)
+    rows = [member_row("Phan Văn Một Lần", cell=small_bloc["cell"].code, card="44000002")]
+    location = upload(client, xlsx(rows), scope=small_bloc["unit"])["Location"]
+    assert "Phan Văn Một Lần" in client.get(location).text
+    batch = ImportBatch.objects.get()
+    # The stored file is gone: a second look at the preview does not read it again.
+    batch.file.storage.delete(batch.file.name)
+    again = client.get(location)
+    assert again.status_code == 200
+    assert "Phan Văn Một Lần" in again.text
+
+
+def test_a_small_file_that_inflates_to_hundreds_of_megabytes_is_refused(client, clerk, small_bloc):
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(xlsx([member_row("A", cell=small_bloc["cell"].code)])))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/sharedStrings.xml" or name.endswith("sheet1.xml"):
+                content = content.replace(b"</", b"x" * (60 * 1024 * 1024) + b"</", 1)
+            archive.writestr(name, content)
+    assert len(bomb.getvalue()) < 1024 * 1024
+    client.force_login(clerk)
+    response = upload(client, bomb.getvalue(), scope=small_bloc["unit"])
+    assert response.status_code == 400
+    assert "zip_bomb" in response.text or "giải nén" in response.text
+    assert not ImportBatch.objects.exists()

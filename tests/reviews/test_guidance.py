@@ -151,3 +151,46 @@ def test_clerk_asks_through_the_screen(client, clerk, small_bloc, open_cycle):
     )
     assert response.status_code == 302
     assert Question.objects.get().unit == small_bloc["unit"]
+
+
+def test_a_shared_answer_shows_other_units_neither_the_thread_nor_the_member_nor_the_file(
+    client, open_cycle, small_bloc, clerk, board, other_clerk
+):
+    question = question_ask(
+        cycle=open_cycle,
+        unit=small_bloc["unit"],
+        title="Đảng viên nghỉ ốm dài ngày",
+        text="Đồng chí Nguyễn Văn Riêng Tư nghỉ ốm 4 tháng có được xếp loại không?",
+        member=small_bloc["members"][2],
+        attachment=SimpleUploadedFile("giay-nghi-om.pdf", PDF, "application/pdf"),
+        acting_user=clerk,
+    )
+    question_act(
+        question=question,
+        action="answer",
+        text="Vẫn xếp loại, tối đa HTNV.",
+        share=True,
+        acting_user=board,
+    )
+    attachment = question.attachments.get()
+    client.force_login(other_clerk)
+    page = client.get(reverse("reviews:question", args=[question.pk]))
+    assert page.status_code == 200
+    assert "Vẫn xếp loại, tối đa HTNV." in page.text
+    for private in (
+        "Nguyễn Văn Riêng Tư",
+        small_bloc["members"][2].full_name,
+        "giay-nghi-om.pdf",
+        small_bloc["unit"].name,
+    ):
+        assert private not in page.text
+    download = reverse("reviews:question-attachment", args=[attachment.pk])
+    assert client.get(download).status_code == 404
+    listing = client.get(reverse("reviews:questions"))
+    assert "Vẫn xếp loại, tối đa HTNV." in listing.text
+    assert small_bloc["unit"].name not in listing.text
+    # The asking unit still sees everything.
+    client.force_login(clerk)
+    page = client.get(reverse("reviews:question", args=[question.pk]))
+    assert "Nguyễn Văn Riêng Tư" in page.text
+    assert client.get(download).status_code == 200

@@ -241,3 +241,58 @@ def test_a_clerk_cannot_reopen_or_finalize_the_pools_of_a_sent_unit(open_cycle, 
     assert error.value.code == "submission_locked"
     pool.refresh_from_db()
     assert pool.is_finalized
+
+
+def _bring_to(submission, state, *, cycle, clerk, board):
+    """Walk a complete unit's report to `state` along the transition table."""
+    complete_unit(cycle, submission, clerk)
+    steps = {
+        "draft": [],
+        "submitted": ["submitted"],
+        "returned": ["submitted", "returned"],
+        "approved": ["submitted", "approved"],
+        "reopened": ["submitted", "approved", "reopened"],
+    }[state]
+    for step in steps:
+        user = clerk if step == "submitted" else board
+        submission = submission_change_state(
+            submission=submission, state=step, acting_user=user, comment="Ý kiến."
+        )
+    return submission
+
+
+@pytest.mark.parametrize(
+    ("state", "locked"),
+    [
+        ("draft", False),
+        ("submitted", True),
+        ("returned", False),
+        ("approved", True),
+        ("reopened", False),
+    ],
+)
+def test_a_units_pools_are_read_only_exactly_while_its_report_is_sent_or_approved(
+    open_cycle, submission, clerk, board, state, locked
+):
+    submission = _bring_to(submission, state, cycle=open_cycle, clerk=clerk, board=board)
+    assert submission.state == state
+    pool = open_cycle.pools.filter(owner=submission.organization).first()
+    if locked:
+        with pytest.raises(ValidationError) as error:
+            pool_reopen(pool=pool, acting_user=clerk, reason="Sửa")
+        assert error.value.code == "submission_locked"
+        pool.refresh_from_db()
+        assert pool.is_finalized
+    else:
+        pool = pool_reopen(pool=pool, acting_user=clerk, reason="Sửa")
+        assert not pool.is_finalized
+    rating = pool.ratings.filter(not_rated_reason="").first()
+    attempt = {"self_level": Level.COMPLETED}
+    if locked:
+        with pytest.raises(ValidationError) as error:
+            ratings_record(cycle=open_cycle, changes={rating.pk: attempt}, acting_user=clerk)
+        assert error.value.code == "submission_locked"
+    else:
+        ratings_record(cycle=open_cycle, changes={rating.pk: attempt}, acting_user=clerk)
+        rating.refresh_from_db()
+        assert rating.self_level == Level.COMPLETED
