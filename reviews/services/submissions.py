@@ -101,9 +101,11 @@ def submission_change_state(
 ) -> Submission:
     """Move a submission along SUBMISSION_TRANSITIONS and record who, when and why.
 
-    Returning (or reopening an approved one) needs a comment. Sending checks
+    Returning (or reopening an approved one) needs a comment, and so does sending again after
+    it (what was fixed). Sending checks
     `submission_problems` and marks a submission after the deadline as late.
-    Raises ValidationError: submission_transition_not_allowed, comment_required, or the list of
+    Raises ValidationError: submission_transition_not_allowed, comment_required,
+    resubmit_comment_required, or the list of
     problems.
     """
     submission = (
@@ -120,6 +122,12 @@ def submission_change_state(
     if state in (SubmissionState.RETURNED, SubmissionState.REOPENED) and not comment.strip():
         raise ValidationError(
             _("Trả lại hoặc mở lại báo cáo cần ghi ý kiến."), code="comment_required"
+        )
+    resending = submission.state in (SubmissionState.RETURNED, SubmissionState.REOPENED)
+    if state == SubmissionState.SUBMITTED and resending and not comment.strip():
+        raise ValidationError(
+            _("Gửi lại báo cáo cần ghi rõ đã sửa, bổ sung những gì theo ý kiến của Ban Tổ chức."),
+            code="resubmit_comment_required",
         )
     if state == SubmissionState.SUBMITTED:
         problems = submission_problems(submission)

@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -129,6 +130,7 @@ class PoolView(CycleMixin, TemplateView):
             attention=attention,
             attention_value=FILTER_ATTENTION,
             total_rows=len(rows),
+            proposals_pending=sum(group.proposals_pending for group in groups),
             is_member_pool=pool.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER),
         )
         return context
@@ -208,7 +210,11 @@ class PoolActionView(CycleMixin, View):
                 messages.error(request, text)
         else:
             messages.success(request, message)
-        return redirect("reviews:pool", pk=pool.pk)
+        return redirect(reverse("reviews:pool", args=[pool.pk]) + self.anchor(request))
+
+    def anchor(self, request) -> str:
+        """Where the page opens again after the action (the top by default)."""
+        return ""
 
     def act(self, request, pool) -> str:
         raise NotImplementedError
@@ -238,6 +244,11 @@ class TakeProposalsView(PoolActionView):
             reason=_("Lấy đề xuất của chi bộ làm quyết định"),
         )
         return _("Đã lấy %(count)s đề xuất làm quyết định.") % {"count": len(rows)}
+
+    def anchor(self, request) -> str:
+        """Back at the cell whose proposals were taken, not at the top of a long page."""
+        group = request.POST.get("chi_bo", "")
+        return f"#chi-bo-{group}" if group.isdigit() else ""
 
 
 class ApplyQuotaProposalView(PoolActionView):

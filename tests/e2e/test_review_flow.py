@@ -168,6 +168,7 @@ def test_unit_goes_from_proposals_to_an_approved_report(
         files=[{"name": "bien-ban-ky.pdf", "mimeType": "application/pdf", "buffer": PDF}]
     )
     page.get_by_role("button", name="Đính kèm").click()
+    page.get_by_label("Đã sửa, bổ sung những gì").fill("Đã thay biên bản có đủ chữ ký.")
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_test_id("submission-state")).to_have_text("Đã gửi")
 

@@ -91,7 +91,12 @@ def test_full_flow_submit_return_resubmit_approve(
             submission=submission, state="returned", acting_user=board, comment="Thiếu chữ ký."
         )
     assert Notification.objects.filter(user=clerk, message__contains="Thiếu chữ ký").exists()
-    submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    with pytest.raises(ValidationError) as error:
+        submission_change_state(submission=submission, state="submitted", acting_user=clerk)
+    assert error.value.code == "resubmit_comment_required"
+    submission_change_state(
+        submission=submission, state="submitted", acting_user=clerk, comment="Đã bổ sung chữ ký."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         submission_change_state(submission=submission, state="approved", acting_user=board)
     states = list(submission.transitions.order_by("pk").values_list("to_state", flat=True))
@@ -206,6 +211,7 @@ def test_a_unit_that_sent_on_time_is_never_overdue_nor_late(
         state="submitted",
         acting_user=clerk,
         at=AFTER_DEADLINE + datetime.timedelta(days=1),
+        comment="Đã bổ sung biên bản.",
     )
     assert not submission.is_late
 
@@ -227,7 +233,7 @@ def test_reopening_an_approved_report_is_recorded_as_reopened(open_cycle, submis
     assert submission.transitions.first().to_state == SubmissionState.REOPENED
     assert not submission.is_locked
     submission = submission_change_state(
-        submission=submission, state="submitted", acting_user=clerk
+        submission=submission, state="submitted", acting_user=clerk, comment="Đã sửa."
     )
     assert submission.state == SubmissionState.SUBMITTED
 
