@@ -115,6 +115,7 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
             Column(_("Họ và tên"), 26),
             Column(_("Ngày sinh"), 11, "date"),
             Column(_("Ngày vào Đảng"), 11, "date"),
+            Column(_("Chi bộ"), 24),
             Column(_("Chức vụ"), 18),
             Column(_("Điều kiện xếp loại"), 38),
             Column(_("Tự xếp loại"), 9, "center"),
@@ -139,6 +140,7 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
                     member.full_name,
                     member.date_of_birth,
                     member.admitted_on,
+                    group.label,
                     member.leadership_post,
                     line.verdict,
                     level_code(rating.self_level),
@@ -151,6 +153,7 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
             )
     if not data.cells:
         sheet.band(_("Không có đảng viên."))
+    sheet.filter()
     sheet.note(_legend())
     sheet.footer()
 

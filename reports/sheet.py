@@ -142,15 +142,11 @@ class SheetWriter:
         self._setup_page(landscape)
         for index, column in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
-        # The letterhead's two blocks split the width about evenly.
+        # The letterhead's two blocks split the width as evenly as the columns allow (a wide
+        # column must not leave "ĐẢNG CỘNG SẢN VIỆT NAM" one narrow column on the right).
         total = sum(column.width for column in columns)
-        running, self.split = 0.0, 1
-        for index, column in enumerate(columns, start=1):
-            running += column.width
-            if running >= total * 0.45:
-                self.split = index
-                break
-        self.split = min(self.split, self.width - 1)
+        lefts = [sum(column.width for column in columns[:k]) for k in range(1, self.width)]
+        self.split = 1 + min(range(len(lefts)), key=lambda k: abs(2 * lefts[k] - total))
         self._letterhead(title, form_code)
 
     def _setup_page(self, landscape: bool) -> None:
@@ -290,6 +286,11 @@ class SheetWriter:
         if lines > 1:
             self.ws.row_dimensions[self.row].height = row_height(lines)
         self.row += 1
+
+    def filter(self) -> None:
+        """An autofilter over the header and the rows written so far (call before notes)."""
+        last = get_column_letter(self.width)
+        self.ws.auto_filter.ref = f"A{self.header_end}:{last}{max(self.row - 1, self.header_end)}"
 
     def band(self, text: str) -> None:
         """A group heading across the whole table (a cell, a kind of subject)."""

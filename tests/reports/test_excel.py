@@ -2,6 +2,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from reports.excel import build_workbook
 from reviews.models import Level, Pool, Rating, SubjectKind
@@ -142,7 +143,8 @@ def test_member_list_counts_every_member(bloc_workbook, report_bloc):
     ws = bloc_workbook["Danh sách đảng viên"]
     numbered = [values for values, _ in rows_of(ws) if isinstance(values[0], int)]
     assert len(numbered) == Rating.objects.filter(subject_kind=SubjectKind.MEMBER).count()
-    decided = [values[9] for values in numbered if values[9]]
+    decided = [values[10] for values in numbered if values[10]]
+    assert all(values[4] for values in numbered)  # every member with his cell
     assert decided.count("HTXSNV") == 2
 
 
@@ -153,9 +155,10 @@ def test_formula_looking_text_stays_text(report_bloc):
     assert name.value == HOSTILE_NAME
     assert name.data_type == "s"
     assert name.quotePrefix
-    note = next(cells[11] for values, cells in rows_of(ws) if values[11] == HOSTILE_NOTE)
+    note = next(cells[12] for values, cells in rows_of(ws) if values[12] == HOSTILE_NOTE)
     assert note.data_type == "s"
     assert b"<f>" not in content  # no formula anywhere in the package
+    assert ws.auto_filter.ref.startswith("A")  # the list can be filtered by cell, level …
 
 
 def test_quota_sheet_matches_the_quota_service(bloc_workbook, report_bloc):
@@ -223,3 +226,23 @@ def test_every_override_is_listed_with_who_why_and_the_reference(bloc_workbook):
     assert "Người dùng" in values  # the clerk who decided it
     assert "Theo kết luận của Ủy ban Kiểm tra." in values
     assert "12-QĐ/UBKT" in values
+
+
+def test_the_party_name_block_is_never_squeezed_into_one_narrow_column(bloc_workbook):
+    """The letterhead's right block ("ĐẢNG CỘNG SẢN VIỆT NAM") spans at least a third of the
+    table's width on every sheet."""
+    for ws in bloc_workbook.worksheets:
+        merged = next(
+            rng
+            for rng in ws.merged_cells.ranges
+            if ws.cell(rng.min_row, rng.min_col).value == "ĐẢNG CỘNG SẢN VIỆT NAM"
+        )
+        width = sum(
+            ws.column_dimensions[get_column_letter(column)].width
+            for column in range(merged.min_col, merged.max_col + 1)
+        )
+        total = sum(
+            ws.column_dimensions[get_column_letter(column)].width
+            for column in range(1, ws.max_column + 1)
+        )
+        assert width >= total / 3, ws.title
