@@ -40,7 +40,7 @@ TEMPLATES = {ImportKind.ORGANIZATIONS: organizations_template, ImportKind.MEMBER
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Rows of each kind listed on the preview page (all are checked and counted).
 PREVIEW_LIMIT = 300
-EMPTY_FILE_MESSAGE = gettext_lazy("Tệp rỗng: không có dữ liệu để nhập. (mã lỗi: empty_file)")
+EMPTY_FILE_MESSAGE = gettext_lazy("Tệp rỗng: không có dữ liệu để nhập.")
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -68,7 +68,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("Tệp lớn hơn %(mb)s MB; hãy chia nhỏ tệp. (mã lỗi: file_too_large)")
+                _("Tệp lớn hơn %(mb)s MB; hãy chia nhỏ tệp.")
                 % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)},
                 code="file_too_large",
             )
@@ -127,11 +127,7 @@ class ImportStartView(ImportMixin, View):
             except ImportRefused as refusal:
                 form.add_error(
                     "file",
-                    forms.ValidationError(
-                        _("%(message)s (mã lỗi: %(code)s)")
-                        % {"message": refusal.message, "code": refusal.code},
-                        code=refusal.code,
-                    ),
+                    forms.ValidationError(refusal.message, code=refusal.code),
                 )
             else:
                 return redirect("members:import-preview", pk=batch.pk)

@@ -465,6 +465,12 @@ class Rating(models.Model):
         return self.votes_for / total if total else None
 
 
+#: Rating fields that hold a level code (shown by the level's name in the history).
+LEVEL_VALUE_FIELDS = frozenset(
+    {"self_level", "proposal_level", "decision_level", "civil_service_level"}
+)
+
+
 class RatingChange(models.Model):
     """History of a rating: who changed which field, when, from what to what, and why."""
 
@@ -485,6 +491,22 @@ class RatingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_label}: {self.old_value} → {self.new_value}"
+
+    @property
+    def old_label(self) -> str:
+        return self._label(self.old_value)
+
+    @property
+    def new_label(self) -> str:
+        return self._label(self.new_value)
+
+    def _label(self, value: str) -> str:
+        """A stored value as the screens say it: a level or a reason by its name, not its code."""
+        if self.field in LEVEL_VALUE_FIELDS and value in Level.values:
+            return str(Level(value).label)
+        if self.field == "not_rated_reason" and value in NotRatedReason.values:
+            return str(NotRatedReason(value).label)
+        return value
 
     @property
     def field_label(self) -> str:

@@ -52,6 +52,7 @@ from members.imports.sheets import (
 )
 from members.imports.values import Choices, header_key, parse_count, show
 from members.models import ImportBatch, ImportKind
+from organizations.templatetags.people import person_name
 from reviews.forms import MAX_VOTES
 from reviews.models import Level, Pool
 from reviews.permissions import Scope, locked_unit_paths
@@ -215,7 +216,7 @@ def _metadata_sheet(workbook: Workbook, pool: Pool, user, *, count: int) -> None
             (_("Mã đơn vị"), pool.owner.code),
             (_("Tên đơn vị"), pool.owner.name),
             (_("Số đảng viên trong bảng"), count),
-            (_("Người tải bảng"), (user.get_full_name() or user.username) if user else ""),
+            (_("Người tải bảng"), person_name(user) if user else ""),
             (_("Thời điểm tải"), timezone.localtime().strftime("%H:%M %d/%m/%Y")),
             (SIGNATURE_LABEL, signature_for(pool)),
         ],

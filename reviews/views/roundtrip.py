@@ -41,8 +41,7 @@ class RatingSheetUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("Tệp lớn hơn %(mb)s MB. (mã lỗi: file_too_large)")
-                % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)},
+                _("Tệp lớn hơn %(mb)s MB.") % {"mb": IMPORT_MAX_BYTES // (1024 * 1024)},
                 code="file_too_large",
             )
         return upload
@@ -106,11 +105,7 @@ class RatingSheetUploadView(RoundTripMixin, View):
             except ImportRefused as refusal:
                 form.add_error(
                     "file",
-                    forms.ValidationError(
-                        _("%(message)s (mã lỗi: %(code)s)")
-                        % {"message": refusal.message, "code": refusal.code},
-                        code=refusal.code,
-                    ),
+                    forms.ValidationError(refusal.message, code=refusal.code),
                 )
             else:
                 return redirect("reviews:rating-import-preview", pk=batch.pk)

@@ -171,3 +171,16 @@ def test_two_clerks_saving_the_same_row_one_wins_the_other_is_told(
     assert "vừa được người khác thay đổi" in late.text
     rating.refresh_from_db()
     assert rating.decision_level == Level.GOOD
+
+
+def test_the_history_names_levels_not_codes(client, clerk, member_pool, open_cycle):
+    rating = member_pool.ratings.filter(not_rated_reason="").order_by("pk").first()
+    ratings_record(
+        cycle=open_cycle,
+        changes={rating.pk: {"decision_level": Level.GOOD}},
+        acting_user=clerk,
+    )
+    client.force_login(clerk)
+    page = client.get(reverse("reviews:rating-history", args=[rating.pk]))
+    assert "Hoàn thành tốt nhiệm vụ" in page.text
+    assert ">HTTNV<" not in page.text

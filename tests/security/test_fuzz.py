@@ -154,7 +154,9 @@ def test_other_units_rows_answer_404(world, fields):
     before = snapshot()
     for name in ("reviews:rating-update", "reviews:rating-override"):
         response = world["client"].post(reverse(name, args=[world["other"].pk]), fields)
-        assert response.status_code == 404
+        # A NUL character is refused (400) before any lookup, so it reveals nothing either.
+        has_nul = any("\x00" in value for value in fields.values())
+        assert response.status_code == (400 if has_nul else 404)
     assert snapshot() == before
 
 
