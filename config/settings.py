@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -113,6 +114,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render with the project's template engine, so templates/widgets/ can hold our own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -82,6 +83,20 @@ def under_any(paths, field: str = "path") -> Q:
     for path in paths:
         condition |= Q(**{f"{field}__startswith": path})
     return condition
+
+
+def grassroots_name_of(path_ref: str) -> Subquery:
+    """The name of the grassroots unit at or above the node whose path `path_ref` names (an
+    OuterRef path such as "organization__path"): to annotate rows with their unit in one query.
+    """
+    units = (
+        Organization.objects.filter(kind__in=GRASSROOTS_KINDS)
+        .annotate(prefix=Substr(OuterRef(path_ref), 1, Length("path")))
+        .filter(path=F("prefix"))
+        .order_by("-depth")
+        .values("name")[:1]
+    )
+    return Subquery(units)
 
 
 class OrganizationQuerySet(MP_NodeQuerySet):

@@ -47,6 +47,11 @@ urlpatterns += [
     path(
         "goi-y/<int:pk>/thao-tac/", suggestions.SuggestionActView.as_view(), name="suggestion-act"
     ),
+    path(
+        "goi-y/chon/<slug:kind>/",
+        suggestions.SuggestionTargetsView.as_view(),
+        name="suggestion-targets",
+    ),
 ]
 urlpatterns += [
     path("van-ban/", guidance.DocumentListView.as_view(), name="documents"),

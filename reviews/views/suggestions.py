@@ -4,15 +4,19 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from members.models import LeadershipCollective, Member
+from members.names import normalize_name
 from organizations.http import pk_or_404
-from organizations.models import Role
+from organizations.models import Role, grassroots_name_of
+from organizations.widgets import SearchSelect
 from reviews.models import IssueState, Suggestion, SuggestionIssue, SuggestionState
 from reviews.services import (
     issue_answer,
@@ -26,16 +30,69 @@ from reviews.views.ratings import CycleMixin, error_messages
 STAFF_ROLES = {Role.INSPECTION_COMMITTEE, Role.ORGANIZATION_BOARD}
 
 
+def leader_label(member: Member) -> str:
+    """ "Nguyễn Văn A — Giám đốc Sở — Đảng bộ Sở Tài chính": three "Giám đốc Sở" told apart by
+    their grassroots unit (annotated as `unit_name` by `leaders_in`)."""
+    unit = getattr(member, "unit_name", None) or member.organization.name
+    return f"{member.full_name} — {member.leadership_post} — {unit}"
+
+
+def collective_label(collective: LeadershipCollective) -> str:
+    unit = getattr(collective, "unit_name", None) or collective.organization.name
+    if unit == collective.organization.name:
+        return f"{collective.name} — {unit}"
+    return f"{collective.name} — {collective.organization.name} ({unit})"
+
+
+def leaders_in(bloc):
+    return (
+        Member.objects.in_subtree(bloc)
+        .current()
+        .exclude(leadership_post="")
+        .select_related("organization")
+        .annotate(unit_name=grassroots_name_of("organization__path"))
+        .order_by("sort_key", "pk")
+    )
+
+
+def collectives_in(bloc):
+    return (
+        LeadershipCollective.objects.filter(
+            organization__path__startswith=bloc.path, dissolved_on__isnull=True
+        )
+        .select_related("organization")
+        .annotate(unit_name=grassroots_name_of("organization__path"))
+        .order_by("organization__path", "name", "pk")
+    )
+
+
+#: The targets a suggestion may name, by picker slug: (queryset of the bloc, label, search).
+TARGETS = {
+    "can-bo": (
+        leaders_in,
+        leader_label,
+        ("full_name", "leadership_post", "organization__name", "unit_name"),
+    ),
+    "tap-the": (collectives_in, collective_label, ("name", "organization__name", "unit_name")),
+}
+#: How many matches a search in a picker returns at most.
+TARGETS_SHOWN = 50
+
+
 class SuggestionDraftForm(forms.Form):
     collective = forms.ModelChoiceField(
         label=gettext_lazy("Tập thể được gợi ý"),
         queryset=LeadershipCollective.objects.none(),
         required=False,
+        widget=SearchSelect(
+            search_url=reverse_lazy("reviews:suggestion-targets", args=["tap-the"])
+        ),
     )
     member = forms.ModelChoiceField(
         label=gettext_lazy("Cá nhân cán bộ lãnh đạo, quản lý"),
         queryset=Member.objects.none(),
         required=False,
+        widget=SearchSelect(search_url=reverse_lazy("reviews:suggestion-targets", args=["can-bo"])),
     )
     title = forms.CharField(label=gettext_lazy("Trích yếu"), max_length=255)
     issues = forms.CharField(
@@ -46,17 +103,10 @@ class SuggestionDraftForm(forms.Form):
 
     def __init__(self, *args, bloc, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["collective"].queryset = LeadershipCollective.objects.filter(
-            organization__path__startswith=bloc.path, dissolved_on__isnull=True
-        ).select_related("organization")
-        self.fields["member"].queryset = (
-            Member.objects.in_subtree(bloc)
-            .current()
-            .exclude(leadership_post="")
-            .select_related("organization")
-            .order_by("sort_key")
-        )
-        self.fields["member"].label_from_instance = lambda m: f"{m.full_name} — {m.leadership_post}"
+        self.fields["collective"].queryset = TARGETS["tap-the"][0](bloc)
+        self.fields["member"].queryset = TARGETS["can-bo"][0](bloc)
+        self.fields["member"].label_from_instance = leader_label
+        self.fields["collective"].label_from_instance = collective_label
 
     def clean(self):
         data = super().clean()
@@ -256,3 +306,30 @@ class SuggestionActView(SuggestionMixin, View):
             for text in error_messages(error, request):
                 messages.error(request, text)
         return redirect("reviews:suggestion", pk=suggestion.pk)
+
+
+class SuggestionTargetsView(SuggestionMixin, View):
+    """The options of a target picker matching what was typed (htmx), within the bloc; only
+    for those who draft suggestions."""
+
+    def get(self, request, kind):
+        if kind not in TARGETS or not self.is_staff_user():
+            raise Http404
+        queryset, label, fields = TARGETS[kind]
+        matches = queryset(self.cycle.organization)
+        for word in normalize_name(request.GET.get("q", ""))[:100].split():
+            condition = Q()
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            matches = matches.filter(condition)
+        found = list(matches[: TARGETS_SHOWN + 1])
+        return render(
+            request,
+            "widgets/options.html",
+            {
+                "options": [(item.pk, label(item)) for item in found[:TARGETS_SHOWN]],
+                "more": max(matches.count() - TARGETS_SHOWN, 0)
+                if len(found) > TARGETS_SHOWN
+                else 0,
+            },
+        )

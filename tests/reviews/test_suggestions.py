@@ -230,3 +230,23 @@ def test_leader_quota_goes_through_the_same_service(open_cycle, small_bloc):
     with pytest.raises(ValidationError) as error:
         pool_finalize(pool=rating.pool, acting_user=None)
     assert "quota_exceeded" in [e.code for e in error.value.error_list]
+
+
+def test_the_target_picker_finds_leaders_by_name_post_and_unit(
+    client, open_cycle, small_bloc, inspector, clerk
+):
+    """Issue "hardening": ~70 "name — position" entries with three identical "Giám đốc Sở";
+    the picker searches and names each leader's unit."""
+    url = reverse("reviews:suggestion-targets", args=["can-bo"])
+    client.force_login(inspector)
+    leader = small_bloc["leader"]
+    page = client.get(url, {"q": leader.full_name.split()[-1]})
+    assert page.status_code == 200
+    assert f"{leader.full_name} — Giám đốc Sở — {small_bloc['unit'].name}" in page.text
+    assert client.get(url, {"q": "không có ai tên này"}).text.count("<option") == 1
+    collectives = client.get(reverse("reviews:suggestion-targets", args=["tap-the"]))
+    assert small_bloc["collective"].name in collectives.text
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404
+    client.force_login(inspector)
+    assert client.get(reverse("reviews:suggestion-targets", args=["khac"])).status_code == 404
