@@ -182,6 +182,11 @@ class Member(models.Model):
     def is_leader(self) -> bool:
         return bool(self.leadership_post)
 
+    def label_with_cell(self) -> str:
+        """ "Nguyễn Văn A — Trưởng phòng — Chi bộ Văn phòng Sở": namesakes told apart in lists."""
+        post = f" — {self.leadership_post}" if self.leadership_post else ""
+        return f"{self.full_name}{post} — {self.organization.name}"
+
 
 class StatusPeriod(models.Model):
     """A period that changes how a member is reviewed and rated (DOMAIN.md §4)."""

@@ -6,6 +6,7 @@ app_name = "members"
 urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
     path("<int:pk>/", views.MemberDetailView.as_view(), name="detail"),
+    path("chon/", views.MemberPickerView.as_view(), name="picker"),
 ]
 
 from members import import_views  # noqa: E402 - appended block (Excel import)

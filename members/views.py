@@ -4,9 +4,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
+from members.forms import MemberFilterForm
 from members.names import normalize_name
 from members.permissions import visible_members
 from organizations.permissions import visible_organizations
+from organizations.widgets import PickerView
 
 STATUS_FILTERS = {
     "chinh-thuc": Q(official_on__isnull=False, left_on__isnull=True),
@@ -41,7 +43,10 @@ class MemberListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["units"] = visible_organizations(self.request.user).grassroots()
+        context["filter_form"] = MemberFilterForm(
+            {"to_chuc": self.request.GET.get("to_chuc", "")},
+            units=visible_organizations(self.request.user).grassroots(),
+        )
         context["query"] = self.request.GET.get("q", "")
         context["unit"] = self.request.GET.get("to_chuc", "")
         context["status"] = self.request.GET.get("tinh_trang", "")
@@ -73,3 +78,21 @@ class MemberDetailView(LoginRequiredMixin, DetailView):
             "changes__changed_by"
         )
         return context
+
+
+class MemberPickerView(PickerView):
+    """Options for a member picker: members in the user's scope, by name, card or cell; each
+    named with his cell so that namesakes are told apart."""
+
+    search_fields = ("full_name", "card_number", "organization__name")
+
+    def queryset(self, request):
+        return (
+            visible_members(request.user)
+            .current()
+            .select_related("organization")
+            .order_by("sort_key", "pk")
+        )
+
+    def label(self, item) -> str:
+        return item.label_with_cell()

@@ -1,11 +1,13 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from members.names import normalize_name
-from organizations.models import Organization, OrganizationKind
+from organizations.models import MEMBER_HOLDING_KINDS, Organization, OrganizationKind
 from organizations.permissions import visible_organizations
+from organizations.widgets import PickerView
 
 
 class OrganizationTreeView(LoginRequiredMixin, ListView):
@@ -58,3 +60,16 @@ class OrganizationDetailView(LoginRequiredMixin, TemplateView):
         )["n"]
         context["changes"] = organization.changes.select_related("changed_by")[:20]
         return context
+
+
+class UnitPickerView(PickerView):
+    """Options for a unit picker: the grassroots units (or, with ?loai=chi-bo, the cells) the
+    user may see, found by name or code."""
+
+    search_fields = ("name", "code")
+
+    def queryset(self, request):
+        nodes = visible_organizations(request.user).active_on(timezone.localdate())
+        if request.GET.get("loai") == "chi-bo":
+            return nodes.filter(kind__in=list(MEMBER_HOLDING_KINDS))
+        return nodes.grassroots()

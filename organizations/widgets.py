@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Q
+from django.shortcuts import render
+from django.views import View
 
 
 class SearchSelect(forms.Select):
@@ -16,11 +22,43 @@ class SearchSelect(forms.Select):
 
     template_name = "widgets/search_select.html"
 
-    def __init__(self, *, search_url: str, attrs=None):
+    def __init__(self, *, search_url: str, placeholder: str = "", attrs=None):
         super().__init__(attrs=attrs)
         self.search_url = search_url
+        self.placeholder = placeholder
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["search_url"] = self.search_url
+        context["widget"]["placeholder"] = self.placeholder
         return context
+
+
+#: How many options a search answers at most (the list says how many more there are).
+PICKER_LIMIT = 50
+
+
+class PickerView(LoginRequiredMixin, View):
+    """The options of a `SearchSelect` matching what was typed: every word must appear in one
+    of `search_fields`. Subclasses give the user's scoped `queryset` and the `label`."""
+
+    search_fields: tuple[str, ...] = ()
+
+    def queryset(self, request):
+        raise NotImplementedError
+
+    def label(self, item) -> str:
+        return str(item)
+
+    def get(self, request, *args, **kwargs):
+        matches = self.queryset(request, *args, **kwargs)
+        query = unicodedata.normalize("NFC", request.GET.get("q", ""))[:100]
+        for word in query.split():
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            matches = matches.filter(condition)
+        found = list(matches[: PICKER_LIMIT + 1])
+        more = matches.count() - PICKER_LIMIT if len(found) > PICKER_LIMIT else 0
+        options = [(item.pk, self.label(item)) for item in found[:PICKER_LIMIT]]
+        return render(request, "widgets/options.html", {"options": options, "more": more})

@@ -122,3 +122,28 @@ def test_english_when_chosen_with_the_switch(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("login"))
     assert response.headers["Content-Language"] == "en"
+
+
+def test_pickers_search_within_the_users_scope_only(client, small_bloc, open_cycle):
+    from django.urls import reverse
+
+    from organizations.models import Role
+    from tests.factories import RoleAssignmentFactory, UserFactory
+
+    clerk = UserFactory(username="canbo.chon")
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    client.force_login(clerk)
+    inside, outside = small_bloc["members"][3], small_bloc["direct"][0]
+    options = client.get(reverse("members:picker"), {"q": inside.full_name}).text
+    assert inside.full_name in options
+    options = client.get(reverse("members:picker"), {"q": outside.full_name}).text
+    assert outside.full_name not in options
+    units = client.get(reverse("organizations:picker")).text
+    assert small_bloc["unit"].name in units
+    assert small_bloc["cell_unit"].name not in units
+    cells = client.get(reverse("organizations:picker"), {"loai": "chi-bo"}).text
+    assert small_bloc["sub_cell"].name in cells
+    # The member list's search box and the unit picker's box do not mix in the query string.
+    page = client.get(reverse("members:list"), {"q": inside.full_name})
+    assert 'form="id_to_chuc-tim-rieng"' in page.text
+    assert [m.pk for m in page.context["members"]] == [inside.pk]

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,6 +16,7 @@ from django.views.generic import TemplateView
 from members.models import Member
 from organizations.http import pk_or_404, private_file_response
 from organizations.models import MEMBER_HOLDING_KINDS, Organization, Role, under_any
+from organizations.widgets import SearchSelect
 from reviews.models import (
     GuidingDocument,
     Question,
@@ -48,10 +51,19 @@ class QuestionForm(forms.Form):
         max_length=10000,
     )
     cell = forms.ModelChoiceField(
-        label=gettext_lazy("Chi bộ liên quan"), queryset=Organization.objects.none(), required=False
+        label=gettext_lazy("Chi bộ liên quan"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=SearchSelect(
+            search_url=format_lazy("{}?loai=chi-bo", reverse_lazy("organizations:picker")),
+            placeholder=gettext_lazy("Gõ để tìm theo tên chi bộ…"),
+        ),
     )
     member = forms.ModelChoiceField(
-        label=gettext_lazy("Đảng viên liên quan"), queryset=Member.objects.none(), required=False
+        label=gettext_lazy("Đảng viên liên quan"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=SearchSelect(search_url=reverse_lazy("members:picker")),
     )
     rule = forms.CharField(
         label=gettext_lazy("Quy định liên quan"),
@@ -73,8 +85,10 @@ class QuestionForm(forms.Form):
         self.fields["member"].queryset = (
             Member.objects.current()
             .filter(under_any(paths, "organization__path"))
+            .select_related("organization")
             .order_by("sort_key")
         )
+        self.fields["member"].label_from_instance = Member.label_with_cell
 
 
 class GuidanceMixin(CycleMixin):

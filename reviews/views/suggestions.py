@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,10 +13,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from members.models import LeadershipCollective, Member
-from members.names import normalize_name
 from organizations.http import pk_or_404
 from organizations.models import Role, grassroots_name_of
-from organizations.widgets import SearchSelect
+from organizations.widgets import PickerView, SearchSelect
 from reviews.models import IssueState, Suggestion, SuggestionIssue, SuggestionState
 from reviews.services import (
     issue_answer,
@@ -75,8 +74,6 @@ TARGETS = {
     ),
     "tap-the": (collectives_in, collective_label, ("name", "organization__name", "unit_name")),
 }
-#: How many matches a search in a picker returns at most.
-TARGETS_SHOWN = 50
 
 
 class SuggestionDraftForm(forms.Form):
@@ -308,28 +305,18 @@ class SuggestionActView(SuggestionMixin, View):
         return redirect("reviews:suggestion", pk=suggestion.pk)
 
 
-class SuggestionTargetsView(SuggestionMixin, View):
-    """The options of a target picker matching what was typed (htmx), within the bloc; only
-    for those who draft suggestions."""
+class SuggestionTargetsView(SuggestionMixin, PickerView):
+    """The target pickers (htmx): leaders or collectives of the bloc, for those who draft."""
 
-    def get(self, request, kind):
+    def queryset(self, request, kind):
         if kind not in TARGETS or not self.is_staff_user():
             raise Http404
-        queryset, label, fields = TARGETS[kind]
-        matches = queryset(self.cycle.organization)
-        for word in normalize_name(request.GET.get("q", ""))[:100].split():
-            condition = Q()
-            for field in fields:
-                condition |= Q(**{f"{field}__icontains": word})
-            matches = matches.filter(condition)
-        found = list(matches[: TARGETS_SHOWN + 1])
-        return render(
-            request,
-            "widgets/options.html",
-            {
-                "options": [(item.pk, label(item)) for item in found[:TARGETS_SHOWN]],
-                "more": max(matches.count() - TARGETS_SHOWN, 0)
-                if len(found) > TARGETS_SHOWN
-                else 0,
-            },
-        )
+        self.kind = kind
+        return TARGETS[kind][0](self.cycle.organization)
+
+    @property
+    def search_fields(self):
+        return TARGETS[self.kind][2]
+
+    def label(self, item) -> str:
+        return TARGETS[self.kind][1](item)
