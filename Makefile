@@ -43,9 +43,17 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.deps
 
+# axe-core for the accessibility audit of the real-browser tests (npm registry; never served to
+# users). npm comes with Debian's package when the machine has none.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --silent
+
 venv: $(BIN)/python
 deps: system-deps $(VENV)/.deps .env
-dev-deps: system-deps $(VENV)/.dev-deps .env
+dev-deps: system-deps $(VENV)/.dev-deps .env node_modules/.package-lock.json
 
 messages: deps
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
@@ -80,4 +88,5 @@ lint: dev-deps
 	  members/permissions.py reviews/services reviews/selectors reviews/quota.py reviews/permissions.py
 
 clean:
+	rm -rf node_modules
 	rm -rf $(VENV) staticfiles
