@@ -82,6 +82,7 @@ lint: dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m config.check_layers
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=lint-only-$$(head -c 64 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') \
 	  DJANGO_ALLOWED_HOSTS=kiemdiem.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/mypy organizations/services.py organizations/permissions.py members/services.py \

@@ -8,6 +8,10 @@ collation (SQLite's BINARY, PostgreSQL's libc or ICU) orders it the same way.
 
 import unicodedata
 
+from organizations.text import normalize_name
+
+__all__ = ["normalize_name", "vietnamese_sort_key"]
+
 _ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # Two digits per letter; "00" ends a word, so "An" sorts before "Anh"; digits, then other
 # characters, come after the letters.
@@ -26,11 +30,6 @@ _WITH_MARK = {
     ("o", "horn"): "ơ",
     ("u", "horn"): "ư",
 }
-
-
-def normalize_name(text: str) -> str:
-    """NFC form, single spaces, no leading or trailing blanks."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _letters_and_tones(word: str) -> tuple[str, str]:

@@ -10,18 +10,8 @@ BLOC_WATCHING_ROLES = {
 }
 
 
-#: Pages under "Xếp loại" in the navigation bar.
-RATING_PAGES = (
-    "pool-list",
-    "pool",
-    "rating-override",
-    "rating-history",
-    "submission",
-)
-
-
 def user_scope(request):
-    """The user's role assignments and unread notifications, for the navigation bar."""
+    """The user's role assignments, for the navigation bar."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -34,6 +24,4 @@ def user_scope(request):
         or any(
             a.role in BLOC_WATCHING_ROLES and a.organization.kind in ROOT_KINDS for a in assignments
         ),
-        "nav_rating_pages": RATING_PAGES,
-        "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -4,9 +4,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from members.names import normalize_name
 from organizations.models import MEMBER_HOLDING_KINDS, Organization, OrganizationKind
 from organizations.permissions import visible_organizations
+from organizations.text import normalize_name
 from organizations.widgets import PickerView
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.shortcuts import render
 from django.views import View
+
+from organizations.text import normalize_name
 
 
 class SearchSelect(forms.Select):
@@ -52,7 +52,7 @@ class PickerView(LoginRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         matches = self.queryset(request, *args, **kwargs)
-        query = unicodedata.normalize("NFC", request.GET.get("q", ""))[:100]
+        query = normalize_name(request.GET.get("q", ""))[:100]
         for word in query.split():
             condition = Q()
             for field in self.search_fields:
