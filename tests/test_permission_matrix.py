@@ -20,6 +20,8 @@ ROLES = {
     "office": ("bloc", Role.OFFICE),
     "viewer": ("bloc", Role.VIEWER),
 }
+#: Those who draft suggestions (the Inspection Committee and the Board).
+STAFF = {"board", "inspection"}
 
 
 @pytest.fixture
@@ -75,12 +77,18 @@ PAGES = [
     ("reviews:question", "question", {"clerk", "board", "inspection", "office", "viewer"}),
     ("reviews:dashboard", None, {"board", "inspection", "office", "viewer"}),
     ("reports:download-xlsx", "unit", {"clerk", "board", "inspection", "office", "viewer"}),
+    # Pickers answer every role, each from its own scope (tests/test_pages.py checks the scope).
+    ("members:picker", None, set(ROLES)),
+    ("organizations:picker", None, set(ROLES)),
+    ("reviews:suggestion-targets-can-bo", None, STAFF),
 ]
 
 
 def url(name, key, world):
     if name == "reports:download-xlsx":
         return reverse("reports:download", args=[world["unit"], "xlsx"])
+    if name == "reviews:suggestion-targets-can-bo":
+        return reverse("reviews:suggestion-targets", args=["can-bo"])
     return reverse(name, args=[world[key]] if key else [])
 
 
@@ -129,5 +137,5 @@ def test_actions_by_role(client, world, role, name, key, data, allowed):
 def test_anonymous_is_sent_to_the_login_page(client, world):
     for name, key, _allowed in PAGES:
         response = client.get(url(name, key, world))
-        assert response.status_code == 302
+        assert response.status_code == 302, name
         assert response.url.startswith(reverse("login"))

@@ -265,6 +265,8 @@ def test_lists_with_any_query_string_never_fail(world, params):
     client = world["client"]
     for name, args in (
         ("members:list", []),
+        ("members:picker", []),
+        ("organizations:picker", []),
         ("organizations:tree", []),
         ("reviews:pool", [world["pool"].pk]),
         ("reviews:questions", []),
