@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.widgets import SearchSelect
 from reviews.models import Level
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
@@ -92,3 +93,27 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+#: Above this many cells a list is searched rather than scrolled (issue "hardening", point 6).
+SEARCHABLE_FROM = 20
+
+
+class PoolFilterForm(forms.Form):
+    """The pool screen's cell filter: a plain select, searchable when the unit has many cells."""
+
+    chi_bo = forms.ChoiceField(label=_("Chi bộ"), required=False)
+
+    def __init__(self, *args, groups, search_url, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["chi_bo"]
+        field.choices = [("", _("Tất cả"))] + [
+            (str(group.organization.pk), f"{group.organization.name} ({len(group.rows)})")
+            for group in groups
+        ]
+        if len(groups) > SEARCHABLE_FROM:
+            field.widget = SearchSelect(
+                search_url=search_url, placeholder=_("Gõ để tìm theo tên chi bộ…")
+            )
+            field.widget.choices = field.choices
+        field.widget.attrs.update({"class": "form-select form-select-sm", "id": "chi_bo"})

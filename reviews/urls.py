@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("nhom/<int:pk>/chot/", ratings.FinalizePoolView.as_view(), name="pool-finalize"),
     path("nhom/<int:pk>/mo-lai/", ratings.ReopenPoolView.as_view(), name="pool-reopen"),
+    path("nhom/<int:pk>/chi-bo/", ratings.PoolGroupPickerView.as_view(), name="pool-groups"),
     path("xep-loai/<int:pk>/", ratings.RatingUpdateView.as_view(), name="rating-update"),
     path("xep-loai/<int:pk>/dieu-chinh/", ratings.OverrideView.as_view(), name="rating-override"),
     path("xep-loai/<int:pk>/lich-su/", ratings.RatingHistoryView.as_view(), name="rating-history"),

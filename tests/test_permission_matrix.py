@@ -66,6 +66,11 @@ def world(open_cycle, small_bloc):
 PAGES = [
     ("reviews:pool", "pool", {"clerk", "secretary", "board", "inspection", "office", "viewer"}),
     (
+        "reviews:pool-groups",
+        "pool",
+        {"clerk", "secretary", "board", "inspection", "office", "viewer"},
+    ),
+    (
         "reviews:rating-history",
         "rating",
         {"clerk", "secretary", "board", "inspection", "office", "viewer"},

@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from reviews.forms import OverrideForm, RatingRowForm, ReasonForm
-from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, SubjectKind
+from organizations.models import Organization
+from organizations.widgets import PickerView
+from reviews.forms import OverrideForm, PoolFilterForm, RatingRowForm, ReasonForm
+from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, Rating, SubjectKind
 from reviews.permissions import Scope
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
 from reviews.selectors import (
@@ -130,6 +132,11 @@ class PoolView(CycleMixin, TemplateView):
             attention=attention,
             attention_value=FILTER_ATTENTION,
             total_rows=len(rows),
+            filter_form=PoolFilterForm(
+                {"chi_bo": group_id},
+                groups=groups,
+                search_url=reverse("reviews:pool-groups", args=[pool.pk]),
+            ),
             proposals_pending=sum(group.proposals_pending for group in groups),
             is_member_pool=pool.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER),
         )
@@ -345,3 +352,16 @@ class RatingHistoryView(CycleMixin, TemplateView):
         context["changes"] = rating.changes.select_related("changed_by")
         context["pool_transitions"] = rating.pool.transitions.select_related("changed_by")
         return context
+
+
+class PoolGroupPickerView(CycleMixin, PickerView):
+    """The cells of a member pool the user may see, by name (the pool screen's cell filter)."""
+
+    search_fields = ("name",)
+
+    def queryset(self, request, pk):
+        pool = self.get_pool(pk)
+        cells = Rating.objects.filter(self.scope.subject_filter(), pool=pool).values(
+            "member__organization"
+        )
+        return Organization.objects.filter(pk__in=cells).order_by("path")

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -184,3 +186,32 @@ def test_the_history_names_levels_not_codes(client, clerk, member_pool, open_cyc
     page = client.get(reverse("reviews:rating-history", args=[rating.pk]))
     assert "Hoàn thành tốt nhiệm vụ" in page.text
     assert ">HTTNV<" not in page.text
+
+
+def test_a_unit_with_many_cells_gets_a_searchable_cell_filter(client, clerk, small_bloc):
+    from members.services import member_create
+    from reviews.services import cycle_change_status
+    from tests.factories import CellFactory, ReviewCycleFactory
+
+    for number in range(21):
+        cell = CellFactory(parent=small_bloc["unit"], name=f"Chi bộ Phòng số {number:02d}")
+        member_create(
+            organization=cell,
+            full_name=f"Lê Văn Số {number}",
+            gender="M",
+            date_of_birth=datetime.date(1980, 1, 1),
+            admitted_on=datetime.date(2010, 1, 1),
+        )
+    cycle = cycle_change_status(
+        cycle=ReviewCycleFactory(organization=small_bloc["bloc"]), status="open"
+    )
+    pool = Rating.objects.get(
+        cycle=cycle, member=small_bloc["members"][1], subject_kind="member"
+    ).pool
+    client.force_login(clerk)
+    page = client.get(reverse("reviews:pool", args=[pool.pk]))
+    picker = reverse("reviews:pool-groups", args=[pool.pk])
+    assert f'hx-get="{picker}"' in page.text
+    options = client.get(picker, {"q": "số 07"}).text
+    assert "Chi bộ Phòng số 07" in options
+    assert "Chi bộ Phòng số 08" not in options
