@@ -50,7 +50,14 @@ def _validate(member: Member) -> None:
     already checks in Python (measured 21.7 s → 4.6 s for the demo's 5,000 members); the
     database still enforces every constraint.
     """
-    member.full_clean(exclude=["sort_key"], validate_constraints=False)
+    # The cell is a saved instance handed in by the caller: checking that it exists would be a
+    # query per member for nothing (the foreign key still holds in the database).
+    cell_field = Member._meta.get_field("organization")
+    given_cell = cell_field.is_cached(member) and not member.organization._state.adding
+    member.full_clean(
+        exclude=["sort_key", *(["organization"] if given_cell else [])],
+        validate_constraints=False,
+    )
     card = member.card_number.strip()
     if card and Member.objects.filter(card_number=card).exclude(pk=member.pk).exists():
         raise ValidationError(
