@@ -43,18 +43,6 @@ from organizations.models import MEMBER_HOLDING_KINDS, Organization
 
 GENDERS = Choices(Gender.choices, aliases={"Nu": Gender.FEMALE, "Nữ giới": Gender.FEMALE})
 MANAGING_LEVELS = Choices(ManagingLevel.choices)
-#: Fields an import may write on a member, besides the cell.
-FIELDS = (
-    "full_name",
-    "gender",
-    "date_of_birth",
-    "card_number",
-    "admitted_on",
-    "official_on",
-    "is_civil_servant",
-    "leadership_post",
-    "managing_level",
-)
 LABELS = {column.key: column.label for column in MEMBER_COLUMNS}
 CHUNK = 500
 

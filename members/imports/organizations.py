@@ -47,7 +47,6 @@ KINDS = Choices(
 GRASSROOTS_TYPES = Choices(
     GrassrootsType.choices, aliases={str(n): f"{n:02d}" for n in (1, 2, 3, 4, 5, 7, 8, 10, 11)}
 )
-FIELDS = ("name", "grassroots_type", "founded_on", "dissolved_on", "address", "phone", "email")
 LABELS = {column.key: column.label for column in ORGANIZATION_COLUMNS}
 
 
