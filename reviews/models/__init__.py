@@ -1,0 +1,121 @@
+"""The reviews app's models, one module per sub-domain; import them from here.
+
+levels (levels, regimes, quota settings) ← cycles ← pools ← ratings ← submissions,
+notifications, suggestions, guidance.
+"""
+
+from reviews.models.cycles import (
+    CYCLE_TRANSITIONS,
+    CycleStatus,
+    CycleTransition,
+    ReviewCycle,
+    ReviewCycleQuerySet,
+)
+from reviews.models.guidance import (
+    GuidingDocument,
+    Question,
+    QuestionAttachment,
+    QuestionMessage,
+    QuestionState,
+    UploadedFileFields,
+    private_upload_path,
+)
+from reviews.models.levels import (
+    LEVEL_RANK,
+    LEVEL_SHORT_LABELS,
+    Level,
+    QuotaBasis,
+    QuotaRounding,
+    RuleSetCode,
+)
+from reviews.models.notifications import Notification
+from reviews.models.pools import (
+    Pool,
+    PoolFlag,
+    PoolFlagKind,
+    PoolFlagQuerySet,
+    PoolState,
+    PoolTransition,
+    SubjectKind,
+)
+from reviews.models.ratings import (
+    LEVEL_VALUE_FIELDS,
+    NOT_REVIEWED_REASONS,
+    NotRatedReason,
+    Rating,
+    RatingChange,
+    RatingQuerySet,
+)
+from reviews.models.submissions import (
+    REQUIRED_DOSSIER_KINDS,
+    SUBMISSION_LOCKED_STATES,
+    SUBMISSION_TRANSITIONS,
+    DossierItem,
+    DossierItemQuerySet,
+    DossierKind,
+    Submission,
+    SubmissionQuerySet,
+    SubmissionState,
+    SubmissionTransition,
+    dossier_upload_path,
+)
+from reviews.models.suggestions import (
+    UNANSWERED_ISSUE_STATES,
+    IssueState,
+    Suggestion,
+    SuggestionEvent,
+    SuggestionIssue,
+    SuggestionState,
+)
+
+__all__ = [
+    "CYCLE_TRANSITIONS",
+    "LEVEL_RANK",
+    "LEVEL_SHORT_LABELS",
+    "LEVEL_VALUE_FIELDS",
+    "NOT_REVIEWED_REASONS",
+    "REQUIRED_DOSSIER_KINDS",
+    "SUBMISSION_LOCKED_STATES",
+    "SUBMISSION_TRANSITIONS",
+    "UNANSWERED_ISSUE_STATES",
+    "CycleStatus",
+    "CycleTransition",
+    "DossierItem",
+    "DossierItemQuerySet",
+    "DossierKind",
+    "GuidingDocument",
+    "IssueState",
+    "Level",
+    "NotRatedReason",
+    "Notification",
+    "Pool",
+    "PoolFlag",
+    "PoolFlagKind",
+    "PoolFlagQuerySet",
+    "PoolState",
+    "PoolTransition",
+    "Question",
+    "QuestionAttachment",
+    "QuestionMessage",
+    "QuestionState",
+    "QuotaBasis",
+    "QuotaRounding",
+    "Rating",
+    "RatingChange",
+    "RatingQuerySet",
+    "ReviewCycle",
+    "ReviewCycleQuerySet",
+    "RuleSetCode",
+    "SubjectKind",
+    "Submission",
+    "SubmissionQuerySet",
+    "SubmissionState",
+    "SubmissionTransition",
+    "Suggestion",
+    "SuggestionEvent",
+    "SuggestionIssue",
+    "SuggestionState",
+    "UploadedFileFields",
+    "dossier_upload_path",
+    "private_upload_path",
+]
