@@ -83,6 +83,14 @@ class Member(models.Model):
         help_text=_("Được đánh giá, xếp loại CCVC trước khi xếp loại đảng viên (HD 21)."),
     )
     leadership_post = models.CharField(_("chức vụ lãnh đạo, quản lý"), max_length=200, blank=True)
+    outside_political_system = models.BooleanField(
+        _("không làm việc trong hệ thống chính trị"),
+        default=False,
+        help_text=_(
+            "Nghỉ hưu, học sinh, sinh viên, làm việc ở doanh nghiệp ngoài nhà nước … "
+            "(HD 43: Phụ lục 5, Mẫu 2C)."
+        ),
+    )
     managing_level = models.CharField(
         _("cấp quản lý cán bộ"), max_length=16, choices=ManagingLevel.choices, blank=True
     )
@@ -330,6 +338,22 @@ class DisciplineRecord(models.Model):
     )
     violation = models.TextField(_("nội dung vi phạm"))
     issued_by = models.CharField(_("cơ quan quyết định"), max_length=255, blank=True)
+    duty_related = models.BooleanField(
+        _("vi phạm liên quan đến thực hiện chức trách, nhiệm vụ được giao"),
+        default=True,
+        help_text=_(
+            "QĐ 366: kỷ luật vì vi phạm gắn với chức trách, nhiệm vụ thì xếp loại "
+            "“Không hoàn thành nhiệm vụ”."
+        ),
+    )
+    self_remedied = models.BooleanField(
+        _("tự phát hiện, tự giác khắc phục hậu quả"),
+        default=False,
+        help_text=_(
+            "QĐ 124: vi phạm tự phát hiện, tự giác khắc phục thì không buộc "
+            "“Không hoàn thành nhiệm vụ”."
+        ),
+    )
 
     objects = DisciplineRecordQuerySet.as_manager()
 

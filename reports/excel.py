@@ -262,7 +262,7 @@ def _sheet_quotas(workbook: Workbook, data: ReportData) -> None:
             [
                 number,
                 pool.owner.name,
-                pool.get_subject_kind_display(),
+                pool.label,
                 pool.get_state_display(),
                 status.rated,
                 status.excellent,

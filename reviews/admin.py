@@ -20,6 +20,7 @@ from organizations.admin import (
     VietnameseSearchMixin,
 )
 from reviews.models import (
+    CycleChange,
     CycleStatus,
     CycleTransition,
     DossierItem,
@@ -33,33 +34,24 @@ from reviews.models import (
     Rating,
     RatingChange,
     ReviewCycle,
+    RuleSetCode,
     Submission,
     SubmissionTransition,
     Suggestion,
     SuggestionEvent,
     SuggestionIssue,
 )
-from reviews.services import RATING_FIELDS, cycle_change_status, cycle_create, ratings_record
+from reviews.services import (
+    RATING_FIELDS,
+    cycle_change_status,
+    cycle_create,
+    cycle_update,
+    ratings_record,
+)
+from reviews.services.cycles import CYCLE_RULE_FIELDS
 
 #: The reason written in a rating's history for a change made in the admin.
 ADMIN_CHANGE_REASON = "Quản trị"
-
-CYCLE_SETTINGS = (
-    "legal_references",
-    "quota_rate",
-    "quota_basis",
-    "quota_rounding",
-    "exception_ceiling",
-)
-#: What a cycle runs under: fixed once it has been opened (DOMAIN.md §3, "past cycles keep...").
-CYCLE_RULES = (
-    "rule_set",
-    "reference_date",
-    "quota_rate",
-    "quota_basis",
-    "quota_rounding",
-    "exception_ceiling",
-)
 
 
 # --- Cycles --------------------------------------------------------------------------------------
@@ -69,6 +61,16 @@ class CycleActionForm(helpers.ActionForm):
     reason = forms.CharField(
         label=_("Lý do (bắt buộc khi mở lại kỳ đã kết thúc)"), required=False, max_length=500
     )
+
+
+class CycleChangeInline(ReadOnlyInline):
+    model = CycleChange
+    fields = ("changed_at", "changed_by", "old_values", "new_values")
+    readonly_fields = fields
+    verbose_name_plural = _("Lịch sử thay đổi")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
 
 
 class CycleTransitionInline(ReadOnlyInline):
@@ -88,24 +90,65 @@ class ReviewCycleAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmi
     list_select_related = ("organization",)
     search_fields = ("title",)
     autocomplete_fields = ("organization",)
-    inlines = (CycleTransitionInline,)
+    inlines = (CycleTransitionInline, CycleChangeInline)
     action_form = CycleActionForm
     actions = ("open_cycles", "close_cycles")
+    service_error_fields = {"deadline_required": "deadline"}
+    #: Creating a cycle asks only what the regime cannot know; its settings come from the
+    #: regime's defaults (issue #13, point 1) and are edited on the next page while in draft.
+    add_fieldsets = (
+        (None, {"fields": ("organization", "year", "title", "rule_set")}),
+        (
+            _("Thời hạn (để trống: theo bộ quy định)"),
+            {"fields": ("deadline", "reference_date", "legal_references")},
+        ),
+    )
     fieldsets = (
-        (None, {"fields": ("organization", "year", "title", "status", "deadline")}),
+        (None, {"fields": ("organization", "year", "title", "status")}),
+        (
+            _("Thời hạn"),
+            {"fields": ("finish_by", "special_finish_by", "deadline")},
+        ),
         (_("Quy định áp dụng"), {"fields": ("rule_set", "reference_date", "legal_references")}),
         (
             _('Tỷ lệ "Hoàn thành xuất sắc nhiệm vụ"'),
             {"fields": ("quota_rate", "quota_basis", "quota_rounding", "exception_ceiling")},
         ),
+        (
+            _("Thang điểm và điều kiện (QĐ 366-QĐ/TW, Điều 11)"),
+            {
+                "fields": (
+                    "score_excellent_min",
+                    "score_good_min",
+                    "score_completed_min",
+                    "tasks_beyond_min_percent",
+                    "tasks_late_max_percent",
+                    "unit_tasks_trigger_percent",
+                )
+            },
+        ),
     )
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else self.fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            for name in ("rule_set", "deadline", "reference_date"):
+                form.base_fields[name].required = False
+            form.base_fields["rule_set"].choices = [
+                ("", gettext("— Theo năm của kỳ —")),
+                *RuleSetCode.choices,
+            ]
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
-            return ("status",)
+            return ()
         if obj.status == CycleStatus.DRAFT:
             return ("status", "organization", "year")
-        return ("status", "organization", "year", *CYCLE_RULES)
+        return ("status", "organization", "year", *CYCLE_RULE_FIELDS)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.status != CycleStatus.DRAFT:
@@ -119,19 +162,17 @@ class ReviewCycleAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmi
                 organization=data["organization"],
                 year=data["year"],
                 title=data["title"],
-                rule_set=data["rule_set"],
-                deadline=data["deadline"],
-                reference_date=data["reference_date"],
+                rule_set=data.get("rule_set") or "",
+                deadline=data.get("deadline"),
+                reference_date=data.get("reference_date"),
+                legal_references=data.get("legal_references", ""),
                 acting_user=request.user,
-                **{field: data[field] for field in CYCLE_SETTINGS},
             )
-        # Title, deadline and (in draft) the settings: no service edits them, full_clean() does.
-        cycle = ReviewCycle.objects.get(pk=obj.pk)
-        for field in form.changed_data:
-            setattr(cycle, field, data[field])
-        cycle.full_clean()
-        cycle.save()
-        return cycle
+        return cycle_update(
+            cycle=obj,
+            acting_user=request.user,
+            **{field: data[field] for field in form.changed_data},
+        )
 
     @admin.action(description=_("Mở kỳ"))
     def open_cycles(self, request, queryset):

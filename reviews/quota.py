@@ -14,7 +14,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from reviews.models import Level, Pool, QuotaBasis, QuotaRounding, Rating, ReviewCycle
+from reviews.models import (
+    Level,
+    Pool,
+    QuotaBasis,
+    QuotaException,
+    QuotaRounding,
+    Rating,
+    ReviewCycle,
+)
 
 
 def allowed_excellent(
@@ -39,6 +47,8 @@ class QuotaStatus:
     basis: int
     rate: Decimal
     allowed: int
+    #: The rate in force is an exception granted by the competent body (QĐ 366).
+    exception: bool = False
 
     @property
     def is_over(self) -> bool:
@@ -71,7 +81,7 @@ def quota_exceeded_error(status: QuotaStatus, *, pool: Pool | None = None) -> Va
         "rate": status.rate_percent,
         "basis": status.basis,
         "over": status.over_by,
-        "pool": pool.get_subject_kind_display() if pool is not None else "",
+        "pool": pool.label if pool is not None else "",
     }
     message = _(
         "Vượt tỷ lệ cho phép: %(excellent)s “Hoàn thành xuất sắc nhiệm vụ” / tối đa "
@@ -89,8 +99,15 @@ def basis_count(*, cycle: ReviewCycle, counts: dict[str, int]) -> int:
 
 
 def quota_status_from_counts(
-    *, cycle: ReviewCycle, counts: dict[str, int], undecided: int = 0, not_rated: int = 0
+    *,
+    cycle: ReviewCycle,
+    counts: dict[str, int],
+    undecided: int = 0,
+    not_rated: int = 0,
+    rate: Decimal | None = None,
 ) -> QuotaStatus:
+    """`rate`: the rate in force for the pool (an exception's), the cycle's by default."""
+    rate = cycle.quota_rate if rate is None else rate
     basis = basis_count(cycle=cycle, counts=counts)
     return QuotaStatus(
         excellent=counts.get(Level.EXCELLENT, 0),
@@ -100,11 +117,20 @@ def quota_status_from_counts(
         undecided=undecided,
         not_rated=not_rated,
         basis=basis,
-        rate=cycle.quota_rate,
-        allowed=allowed_excellent(
-            basis_count=basis, rate=cycle.quota_rate, rounding=cycle.quota_rounding
-        ),
+        rate=rate,
+        allowed=allowed_excellent(basis_count=basis, rate=rate, rounding=cycle.quota_rounding),
+        exception=rate != cycle.quota_rate,
     )
+
+
+def rates_in_force(pools: list[Pool]) -> dict[int, Decimal]:
+    """The rate each pool runs under: a granted exception's, or its cycle's (one query)."""
+    granted = dict(
+        QuotaException.objects.in_force()
+        .filter(pool__in=[pool.pk for pool in pools])
+        .values_list("pool_id", "rate")
+    )
+    return {pool.pk: granted.get(pool.pk, pool.cycle.quota_rate) for pool in pools}
 
 
 _LEVEL_COUNTS = {
@@ -126,6 +152,7 @@ def quotas_by_pool(pools: list[Pool]) -> dict[int, QuotaStatus]:
         .order_by()
     )
     by_pool = {row["pool_id"]: row for row in rows}
+    rates = rates_in_force(pools)
     result = {}
     for pool in pools:
         row = by_pool.get(pool.pk, {})
@@ -134,6 +161,7 @@ def quotas_by_pool(pools: list[Pool]) -> dict[int, QuotaStatus]:
             counts={level: row.get(level, 0) for level in Level.values},
             undecided=row.get("undecided", 0),
             not_rated=row.get("not_rated", 0),
+            rate=rates[pool.pk],
         )
     return result
 
@@ -207,13 +235,14 @@ def propose_keep(pool: Pool) -> QuotaProposal:
         if not rating.decision_level and rating.proposal_level:
             counts[rating.proposal_level] += 1
     cycle = pool.cycle
+    rate = rates_in_force([pool])[pool.pk]
     candidates.sort(key=candidate_rank_key)
     keep_count = 0
     for k in range(len(candidates), -1, -1):
         projected = dict(counts)
         projected[Level.GOOD] = projected.get(Level.GOOD, 0) + (len(candidates) - k)
         projected[Level.EXCELLENT] = k
-        if k <= quota_status_from_counts(cycle=cycle, counts=projected).allowed:
+        if k <= quota_status_from_counts(cycle=cycle, counts=projected, rate=rate).allowed:
             keep_count = k
             break
     projected = dict(counts)
@@ -223,5 +252,5 @@ def propose_keep(pool: Pool) -> QuotaProposal:
         candidates=candidates,
         keep=candidates[:keep_count],
         cut=candidates[keep_count:],
-        allowed=quota_status_from_counts(cycle=cycle, counts=projected).allowed,
+        allowed=quota_status_from_counts(cycle=cycle, counts=projected, rate=rate).allowed,
     )

@@ -5,7 +5,10 @@ notifications, suggestions, guidance.
 """
 
 from reviews.models.cycles import (
+    CYCLE_SETTING_FIELDS,
     CYCLE_TRANSITIONS,
+    SCORE_BAND_FIELDS,
+    CycleChange,
     CycleStatus,
     CycleTransition,
     ReviewCycle,
@@ -23,6 +26,9 @@ from reviews.models.guidance import (
 from reviews.models.levels import (
     LEVEL_RANK,
     LEVEL_SHORT_LABELS,
+    PART_MAXIMUM,
+    CriterionPart,
+    Framework,
     Level,
     QuotaBasis,
     QuotaRounding,
@@ -36,6 +42,8 @@ from reviews.models.pools import (
     PoolFlagQuerySet,
     PoolState,
     PoolTransition,
+    QuotaException,
+    QuotaExceptionQuerySet,
     SubjectKind,
 )
 from reviews.models.ratings import (
@@ -45,7 +53,9 @@ from reviews.models.ratings import (
     Rating,
     RatingChange,
     RatingQuerySet,
+    ShortcomingsFixed,
 )
+from reviews.models.scores import Criterion, CriterionScore
 from reviews.models.submissions import (
     REQUIRED_DOSSIER_KINDS,
     SUBMISSION_LOCKED_STATES,
@@ -69,20 +79,28 @@ from reviews.models.suggestions import (
 )
 
 __all__ = [
+    "CYCLE_SETTING_FIELDS",
     "CYCLE_TRANSITIONS",
     "LEVEL_RANK",
     "LEVEL_SHORT_LABELS",
     "LEVEL_VALUE_FIELDS",
     "NOT_REVIEWED_REASONS",
+    "PART_MAXIMUM",
     "REQUIRED_DOSSIER_KINDS",
+    "SCORE_BAND_FIELDS",
     "SUBMISSION_LOCKED_STATES",
     "SUBMISSION_TRANSITIONS",
     "UNANSWERED_ISSUE_STATES",
+    "Criterion",
+    "CriterionPart",
+    "CriterionScore",
+    "CycleChange",
     "CycleStatus",
     "CycleTransition",
     "DossierItem",
     "DossierItemQuerySet",
     "DossierKind",
+    "Framework",
     "GuidingDocument",
     "IssueState",
     "Level",
@@ -99,6 +117,8 @@ __all__ = [
     "QuestionMessage",
     "QuestionState",
     "QuotaBasis",
+    "QuotaException",
+    "QuotaExceptionQuerySet",
     "QuotaRounding",
     "Rating",
     "RatingChange",
@@ -106,6 +126,7 @@ __all__ = [
     "ReviewCycle",
     "ReviewCycleQuerySet",
     "RuleSetCode",
+    "ShortcomingsFixed",
     "SubjectKind",
     "Submission",
     "SubmissionQuerySet",

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import ROOT_KINDS, Organization, acting_user_field
-from reviews.models.levels import QuotaBasis, QuotaRounding, RuleSetCode
+from reviews.models.levels import Level, QuotaBasis, QuotaRounding, RuleSetCode
 
 
 class CycleStatus(models.TextChoices):
@@ -31,6 +31,40 @@ CYCLE_TRANSITIONS: dict[str, frozenset[str]] = {
 class ReviewCycleQuerySet(models.QuerySet):
     def open(self) -> ReviewCycleQuerySet:
         return self.filter(status=CycleStatus.OPEN)
+
+
+def _score_field(verbose_name) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+
+#: The score bands from best to worst, as (field, level) (QĐ 366-QĐ/TW, Điều 11).
+SCORE_BAND_FIELDS = (
+    ("score_excellent_min", Level.EXCELLENT),
+    ("score_good_min", Level.GOOD),
+    ("score_completed_min", Level.COMPLETED),
+)
+#: The cycle settings a rule set fills in when a cycle is created (issue #13, point 1).
+CYCLE_SETTING_FIELDS = (
+    "quota_rate",
+    "quota_basis",
+    "quota_rounding",
+    "exception_ceiling",
+    "finish_by",
+    "special_finish_by",
+    "score_excellent_min",
+    "score_good_min",
+    "score_completed_min",
+    "tasks_beyond_min_percent",
+    "tasks_late_max_percent",
+    "unit_tasks_trigger_percent",
+)
 
 
 class ReviewCycle(models.Model):
@@ -83,6 +117,30 @@ class ReviewCycle(models.Model):
         ),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
+    # Deadlines of the process (QĐ 366-QĐ/TW, Điều 16–17; HD 43 §8); `deadline` is the dossier's.
+    finish_by = models.DateField(
+        _("hạn hoàn thành kiểm điểm, xếp loại"),
+        null=True,
+        blank=True,
+        help_text=_("QĐ 366: trước ngày 31/12 (để trống: như hạn nộp)."),
+    )
+    special_finish_by = models.DateField(
+        _("hạn hoàn thành của đơn vị đặc thù"),
+        null=True,
+        blank=True,
+        help_text=_("QĐ 366: trước ngày 15/01 năm sau."),
+    )
+    # Score bands and conditions (QĐ 366-QĐ/TW, Điều 11); empty for regimes without points.
+    score_excellent_min = _score_field(_("điểm tối thiểu “Hoàn thành xuất sắc nhiệm vụ”"))
+    score_good_min = _score_field(_("điểm tối thiểu “Hoàn thành tốt nhiệm vụ”"))
+    score_completed_min = _score_field(_("điểm tối thiểu “Hoàn thành nhiệm vụ”"))
+    tasks_beyond_min_percent = _score_field(
+        _("“Xuất sắc”: tỷ lệ nhiệm vụ vượt yêu cầu tối thiểu (%)")
+    )
+    tasks_late_max_percent = _score_field(_("“Hoàn thành”: tỷ lệ nhiệm vụ chậm tiến độ tối đa (%)"))
+    unit_tasks_trigger_percent = _score_field(
+        _("đơn vị hoàn thành dưới (%) nhiệm vụ: “Không hoàn thành nhiệm vụ”")
+    )
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=CycleStatus.choices, default=CycleStatus.DRAFT
     )
@@ -114,14 +172,57 @@ class ReviewCycle(models.Model):
                 {"exception_ceiling": _("Trần ngoại lệ không thể thấp hơn tỷ lệ tối đa.")},
                 code="ceiling_below_rate",
             )
+        bands = [getattr(self, field) for field, _level in SCORE_BAND_FIELDS]
+        if any(band is not None for band in bands):
+            if any(band is None for band in bands):
+                raise ValidationError(
+                    _(
+                        "Cần nhập đủ ba ngưỡng điểm (xuất sắc, tốt, hoàn thành) "
+                        "hoặc để trống cả ba."
+                    ),
+                    code="score_bands_incomplete",
+                )
+            if not bands[0] > bands[1] > bands[2] > 0:
+                raise ValidationError(
+                    {
+                        "score_good_min": _(
+                            "Các ngưỡng điểm chồng lấn nhau: cần “Xuất sắc” > “Tốt” > "
+                            "“Hoàn thành” > 0 (hiện %(excellent)s, %(good)s, %(completed)s)."
+                        )
+                        % {"excellent": bands[0], "good": bands[1], "completed": bands[2]}
+                    },
+                    code="score_bands_overlap",
+                )
+        if self.finish_by and self.deadline and self.finish_by > self.deadline:
+            raise ValidationError(
+                {"finish_by": _("Hạn hoàn thành không thể sau hạn nộp hồ sơ.")},
+                code="finish_after_deadline",
+            )
+
+    @property
+    def uses_scores(self) -> bool:
+        """Whether subjects are scored out of 100 (QĐ 366-QĐ/TW, Điều 10)."""
+        return self.score_excellent_min is not None
+
+    def level_for_score(self, score: Decimal) -> str:
+        """The best level a total score reaches on the cycle's bands (QĐ 366, Điều 11)."""
+        for field, level in SCORE_BAND_FIELDS:
+            if score >= getattr(self, field):
+                return level
+        return Level.NOT_COMPLETED
+
+    @property
+    def work_deadline(self) -> datetime.date:
+        """The day the reviews must be finished by: the dashboard counts towards it."""
+        return self.finish_by or self.deadline
 
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
 
     def days_left(self, today: datetime.date) -> int:
-        """Positive: days left before the deadline; negative: days overdue."""
-        return (self.deadline - today).days
+        """Positive: days left before the work deadline; negative: days overdue."""
+        return (self.work_deadline - today).days
 
 
 class CycleTransition(models.Model):
@@ -141,3 +242,23 @@ class CycleTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.from_status} → {self.to_status}"
+
+
+class CycleChange(models.Model):
+    """History of a cycle's settings: who changed what, when, from what to what."""
+
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.CASCADE, related_name="changes", verbose_name=_("kỳ")
+    )
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    changed_by = acting_user_field(_("người thay đổi"))
+    old_values = models.JSONField(_("giá trị cũ"), default=dict)
+    new_values = models.JSONField(_("giá trị mới"), default=dict)
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi kỳ")
+        verbose_name_plural = _("lịch sử thay đổi kỳ")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {', '.join(self.new_values)}"

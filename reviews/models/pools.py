@@ -24,9 +24,12 @@ class PoolState(models.TextChoices):
 
 
 class Pool(models.Model):
-    """The decisions one competent body makes in one cycle for one kind of subject (DOMAIN.md §3).
+    """The decisions one competent body makes in one cycle for one peer group (DOMAIN.md §3, §13).
 
-    The row is what the quota service locks: derived from the hierarchy, never typed in.
+    Under HD 21 a pool is one kind of subject; from QĐ 124 it is one group of subjects "có vị
+    trí, vai trò, chức năng, nhiệm vụ tương đồng" (peer group), defined by the deciding body. A
+    rating belongs to exactly one pool, so a subject is in exactly one peer group. The row is
+    what the quota service locks.
     """
 
     cycle = models.ForeignKey(
@@ -39,6 +42,13 @@ class Pool(models.Model):
         verbose_name=_("cấp quyết định"),
     )
     subject_kind = models.CharField(_("đối tượng"), max_length=16, choices=SubjectKind.choices)
+    peer_group = models.CharField(
+        _("mã nhóm tương đồng"),
+        max_length=40,
+        blank=True,
+        help_text=_("Để trống khi cả loại đối tượng là một nhóm (HD 21)."),
+    )
+    peer_group_name = models.CharField(_("nhóm đối tượng tương đồng"), max_length=200, blank=True)
     state = models.CharField(
         _("trạng thái"), max_length=12, choices=PoolState.choices, default=PoolState.OPEN
     )
@@ -48,10 +58,11 @@ class Pool(models.Model):
     class Meta:
         verbose_name = _("nhóm xếp loại")
         verbose_name_plural = _("nhóm xếp loại")
-        ordering = ["cycle", "owner__path", "subject_kind"]
+        ordering = ["cycle", "owner__path", "subject_kind", "peer_group"]
         constraints = [
             models.UniqueConstraint(
-                fields=["cycle", "owner", "subject_kind"], name="pool_unique_per_owner_and_kind"
+                fields=["cycle", "owner", "subject_kind", "peer_group"],
+                name="pool_unique_per_owner_kind_and_group",
             ),
             models.CheckConstraint(
                 condition=(Q(state=PoolState.FINALIZED) & Q(finalized_at__isnull=False))
@@ -61,7 +72,12 @@ class Pool(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.owner} — {self.get_subject_kind_display()} ({self.cycle.year})"
+        return f"{self.owner} — {self.label} ({self.cycle.year})"
+
+    @property
+    def label(self) -> str:
+        """The pool as the screens name it: its peer group, or its kind of subject."""
+        return self.peer_group_name or str(self.get_subject_kind_display())
 
     @property
     def is_finalized(self) -> bool:
@@ -85,6 +101,48 @@ class PoolTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pool}: {self.from_state} → {self.to_state}"
+
+
+class QuotaExceptionQuerySet(models.QuerySet):
+    def in_force(self) -> QuotaExceptionQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class QuotaException(models.Model):
+    """The competent body allows a pool a higher rate, up to the cycle's exception ceiling
+    (QĐ 366-QĐ/TW: up to 25% for outstanding units it manages), by a recorded decision."""
+
+    pool = models.ForeignKey(
+        Pool, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("nhóm xếp loại")
+    )
+    rate = models.DecimalField(_("tỷ lệ được phép"), max_digits=4, decimal_places=3)
+    reason = models.TextField(_("lý do"))
+    reference = models.CharField(_("số văn bản cho phép"), max_length=100)
+    granted_at = models.DateTimeField(_("cho phép lúc"), auto_now_add=True)
+    granted_by = acting_user_field(_("người nhập"))
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = acting_user_field(_("người thu hồi"))
+    revoke_reason = models.CharField(_("lý do thu hồi"), max_length=500, blank=True)
+
+    objects = QuotaExceptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ngoại lệ tỷ lệ xuất sắc")
+        verbose_name_plural = _("ngoại lệ tỷ lệ xuất sắc")
+        ordering = ["-granted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pool"],
+                condition=Q(revoked_at__isnull=True),
+                name="quota_exception_one_in_force_per_pool",
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gt=0) & Q(rate__lte=1), name="quota_exception_rate_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool}: {self.rate} ({self.reference})"
 
 
 class PoolFlagKind(models.TextChoices):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +28,7 @@ class NotRatedReason(models.TextChoices):
     SUSPENDED = "suspended", _("Đình chỉ sinh hoạt đảng")
     NEW_MEMBER = "new_member", _("Vào Đảng chưa đủ 6 tháng")
     NEWLY_FORMED = "newly_formed", _("Mới thành lập chưa đủ 6 tháng")
+    WITH_COMMITTEE = "with_committee", _("Tập thể dưới 3 người: kiểm điểm cùng cấp ủy")
 
 
 NOT_REVIEWED_REASONS = frozenset({NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED})
@@ -41,6 +44,26 @@ class RatingQuerySet(models.QuerySet):
 
 def _level_field(verbose_name: StrOrPromise) -> models.CharField:
     return models.CharField(verbose_name, max_length=8, choices=Level.choices, blank=True)
+
+
+def _percent_field(verbose_name: StrOrPromise) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+
+class ShortcomingsFixed(models.TextChoices):
+    """What became of the last review's shortcomings (HD 43, Mẫu 01/2A/2B/2C, phần A.III)."""
+
+    NONE = "none", _("Không có hạn chế phải khắc phục")
+    FIXED = "fixed", _("Đã khắc phục xong")
+    IN_PROGRESS = "in_progress", _("Đang khắc phục")
+    NOT_FIXED = "not_fixed", _("Chưa khắc phục")
 
 
 class Rating(models.Model):
@@ -100,6 +123,39 @@ class Rating(models.Model):
         _("cấp có thẩm quyền kết luận suy thoái / mất đoàn kết"), default=False
     )
     collective_disciplined = models.BooleanField(_("tập thể bị kỷ luật trong năm"), default=False)
+    # Scores out of 100 (QĐ 366-QĐ/TW, Điều 10): sums of the criterion scores, never typed.
+    self_score = models.DecimalField(
+        _("tổng điểm tự chấm"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    decided_score = models.DecimalField(
+        _("tổng điểm cấp có thẩm quyền"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    # Task facts the conditions of QĐ 366-QĐ/TW, Điều 11 read; for a collective or a leader,
+    # those of the unit it leads.
+    tasks_done_percent = _percent_field(_("tỷ lệ nhiệm vụ hoàn thành (%)"))
+    tasks_beyond_percent = _percent_field(_("tỷ lệ nhiệm vụ vượt yêu cầu (%)"))
+    tasks_late_percent = _percent_field(_("tỷ lệ nhiệm vụ chậm tiến độ (%)"))
+    shortcomings_fixed = models.CharField(
+        _("khắc phục hạn chế kỳ trước"),
+        max_length=12,
+        choices=ShortcomingsFixed.choices,
+        blank=True,
+    )
+    # Facts that force KHTNV under QĐ 366-QĐ/TW, Điều 11 (DOMAIN.md §13).
+    broke_prohibitions = models.BooleanField(
+        _("vi phạm những điều đảng viên không được làm"), default=False
+    )
+    personnel_wrongdoing = models.BooleanField(
+        _("sai phạm trong công tác cán bộ, mất đoàn kết, bè phái"), default=False
+    )
+    corruption_in_scope = models.BooleanField(
+        _("để xảy ra tham nhũng, tiêu cực trong phạm vi phụ trách bị xử lý kỷ luật"),
+        default=False,
+    )
+    confidence_low_percent = _percent_field(_("tỷ lệ phiếu tín nhiệm thấp (%)"))
+    overseen_not_completed_percent = _percent_field(
+        _("tỷ lệ đơn vị phụ trách “Không hoàn thành nhiệm vụ” (%)")
+    )
     # An override of the rules (UI-VI.md: "Điều chỉnh ngoài quy định").
     override_reason = models.TextField(_("lý do điều chỉnh ngoài quy định"), blank=True)
     override_reference = models.CharField(_("số văn bản cho phép"), max_length=100, blank=True)

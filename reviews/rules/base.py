@@ -1,10 +1,13 @@
-"""What every rule set returns: an eligibility with the limits it applies and their sources."""
+"""What every rule set reads and returns: facts in, an eligibility with its limits and their
+sources out. Rules are pure functions of these values (no queries), so they test without screens.
+"""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Protocol
+from decimal import Decimal
+from typing import Any, Protocol
 
 from reviews.models import LEVEL_RANK, NOT_REVIEWED_REASONS, Level
 
@@ -27,6 +30,10 @@ class Eligibility:
     #: Attends another cell temporarily during the year: rated at his own cell with the host
     #: cell's comments (DOMAIN.md §4).
     needs_host_comments: bool = False
+    #: The not-rated reasons that also mean "not reviewed" under the cycle's rule set.
+    not_reviewed_reasons: frozenset[str] = NOT_REVIEWED_REASONS
+    #: What the score and the task conditions allow, explained (QĐ 366, Điều 11); '' otherwise.
+    score_explanation: str = ""
 
     @property
     def is_rated(self) -> bool:
@@ -34,7 +41,7 @@ class Eligibility:
 
     @property
     def is_reviewed(self) -> bool:
-        return self.not_rated_reason not in NOT_REVIEWED_REASONS
+        return self.not_rated_reason not in self.not_reviewed_reasons
 
     @property
     def forced_level(self) -> str:
@@ -60,6 +67,48 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class RuleContext:
+    """The cycle's year, reference date and settings, as the rules read them."""
+
+    year: int
+    reference_date: datetime.date
+    score_bands: tuple[tuple[Decimal, str], ...] = ()
+    tasks_beyond_min_percent: Decimal | None = None
+    tasks_late_max_percent: Decimal | None = None
+    unit_tasks_trigger_percent: Decimal | None = None
+
+    @classmethod
+    def of(cls, cycle: Any) -> RuleContext:
+        from reviews.models import SCORE_BAND_FIELDS
+
+        bands = tuple(
+            (getattr(cycle, name), level)
+            for name, level in SCORE_BAND_FIELDS
+            if getattr(cycle, name) is not None
+        )
+        return cls(
+            year=cycle.year,
+            reference_date=cycle.reference_date,
+            score_bands=bands,
+            tasks_beyond_min_percent=cycle.tasks_beyond_min_percent,
+            tasks_late_max_percent=cycle.tasks_late_max_percent,
+            unit_tasks_trigger_percent=cycle.unit_tasks_trigger_percent,
+        )
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """A subject's score and task results (QĐ 366-QĐ/TW, Điều 10–11); for a collective or a
+    leader, the task results are those of the unit it leads. None: not recorded yet."""
+
+    score: Decimal | None = None
+    done_percent: Decimal | None = None
+    beyond_percent: Decimal | None = None
+    late_percent: Decimal | None = None
+    shortcomings_fixed: str = ""
+
+
+@dataclass(frozen=True)
 class MemberFacts:
     """Everything the member rules read, gathered once per member (no queries in the rules)."""
 
@@ -70,6 +119,13 @@ class MemberFacts:
     civil_service_level: str = ""
     targets_under_half: bool = False
     degradation_concluded: bool = False
+    #: The record is the member's rating as a leader (QĐ 366: Mẫu 2A and the leader triggers).
+    as_leader: bool = False
+    tasks: TaskFacts = TaskFacts()
+    broke_prohibitions: bool = False
+    corruption_in_scope: bool = False
+    confidence_low_percent: Decimal | None = None
+    overseen_not_completed_percent: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +137,13 @@ class OrganizationFacts:
     below_completed_or_better: int = 0
     below_good_or_better: int = 0
     below_kind: str = "members"  # or "organizations"
+    tasks: TaskFacts = TaskFacts()
+    #: A member below it disciplined in the year for a duty-related violation (QĐ 366).
+    below_disciplined: bool = False
+    targets_under_half: bool = False
+    degradation_concluded: bool = False
+    personnel_wrongdoing: bool = False
+    collective_disciplined: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,21 +153,36 @@ class CollectiveFacts:
     member_disciplined_warning_or_heavier: bool = False
     targets_under_half: bool = False
     degradation_concluded: bool = False
+    tasks: TaskFacts = TaskFacts()
+    #: A member of the collective disciplined in the year for a duty-related violation.
+    member_disciplined_duty: bool = False
+    personnel_wrongdoing: bool = False
+    #: Seats held on the reference date; None: unknown.
+    member_count: int | None = None
 
 
 class RuleSet(Protocol):
     code: str
+    #: The regime's short name, as cited on screens and in print ("QĐ 366-QĐ/TW").
+    regime: str
+    #: Where the quota comes from, cited by the counter and the printed rule.
+    quota_source: str
+    #: From QĐ 124 the quota is counted per peer group (DOMAIN.md §10, §13).
+    uses_peer_groups: bool
+    not_reviewed_reasons: frozenset[str]
 
-    def member_eligibility(
-        self, facts: MemberFacts, *, year: int, reference_date: datetime.date
-    ) -> Eligibility: ...
+    def defaults(self, year: int) -> dict[str, Any]:
+        """The cycle settings this regime prescribes, copied into a new cycle."""
+        ...
+
+    def member_eligibility(self, facts: MemberFacts, *, context: RuleContext) -> Eligibility: ...
 
     def organization_eligibility(
-        self, facts: OrganizationFacts, *, reference_date: datetime.date
+        self, facts: OrganizationFacts, *, context: RuleContext
     ) -> Eligibility: ...
 
     def collective_eligibility(
-        self, facts: CollectiveFacts, *, reference_date: datetime.date
+        self, facts: CollectiveFacts, *, context: RuleContext
     ) -> Eligibility: ...
 
     def organization_may_be_excellent(

@@ -6,17 +6,19 @@ Sources are cited per rule; DOMAIN.md §4–5 summarizes them.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from members.models import StatusPeriod
-from reviews.models import Level, NotRatedReason, RuleSetCode
+from reviews.models import NOT_REVIEWED_REASONS, Level, NotRatedReason, RuleSetCode
 from reviews.rules.base import (
     CollectiveFacts,
     Eligibility,
     Limit,
     MemberFacts,
     OrganizationFacts,
+    RuleContext,
 )
 
 SOURCE = "HD 21-HD/BTCTW"
@@ -41,11 +43,23 @@ def six_months_before(day: datetime.date) -> datetime.date:
 
 class HD21RuleSet:
     code = RuleSetCode.HD21_2019
+    regime = "HD 21-HD/BTCTW"
+    source = SOURCE
+    quota_source = "HD 21-HD/BTCTW; Công văn 897-CV/ĐUK, điểm 1"
+    uses_peer_groups = False
+    not_reviewed_reasons = NOT_REVIEWED_REASONS
 
-    def member_eligibility(
-        self, facts: MemberFacts, *, year: int, reference_date: datetime.date
-    ) -> Eligibility:
+    def defaults(self, year: int) -> dict:
+        """The quota of HD 21: 20% of those rated exactly HTTNV, rounded down, no exception."""
+        return {
+            "quota_rate": Decimal("0.200"),
+            "exception_ceiling": None,
+            "reference_date": datetime.date(year, 12, 31),
+        }
+
+    def member_eligibility(self, facts: MemberFacts, *, context: RuleContext) -> Eligibility:
         """Who is reviewed and rated, and the forced or capped level (HD 21, mục 1.1–1.4)."""
+        year, reference_date = context.year, context.reference_date
         for period in facts.status_periods:
             if period.kind == StatusPeriod.Kind.EXEMPT and period.covers(reference_date):
                 return Eligibility(not_rated_reason=NotRatedReason.EXEMPT)
@@ -55,14 +69,14 @@ class HD21RuleSet:
             return Eligibility(not_rated_reason=NotRatedReason.NEW_MEMBER)
 
         limits: list[Limit] = []
-        if facts.disciplines_in_year:
+        if self.discipline_forces_not_completed(facts):
             limits.append(
                 Limit(
                     code="disciplined_in_year",
                     message=_(
                         "Bị thi hành kỷ luật trong năm: xếp loại “Không hoàn thành nhiệm vụ”."
                     ),
-                    source=SOURCE,
+                    source=self.source,
                     forced_level=Level.NOT_COMPLETED,
                 )
             )
@@ -74,7 +88,7 @@ class HD21RuleSet:
                         "Được xếp loại CCVC “Không hoàn thành nhiệm vụ”: xếp loại đảng viên "
                         "“Không hoàn thành nhiệm vụ”."
                     ),
-                    source=SOURCE,
+                    source=self.source,
                     forced_level=Level.NOT_COMPLETED,
                 )
             )
@@ -83,7 +97,7 @@ class HD21RuleSet:
                 Limit(
                     code="targets_under_half",
                     message=_("Hoàn thành dưới 50% chỉ tiêu, nhiệm vụ được giao."),
-                    source=SOURCE,
+                    source=self.source,
                     forced_level=Level.NOT_COMPLETED,
                 )
             )
@@ -92,7 +106,7 @@ class HD21RuleSet:
                 Limit(
                     code="degradation_concluded",
                     message=_("Cấp có thẩm quyền kết luận có biểu hiện suy thoái."),
-                    source=SOURCE,
+                    source=self.source,
                     forced_level=Level.NOT_COMPLETED,
                 )
             )
@@ -117,7 +131,7 @@ class HD21RuleSet:
                         "cao nhất “Hoàn thành nhiệm vụ”."
                     )
                     % {"days": sick_days},
-                    source=SOURCE,
+                    source=self.source,
                     max_level=Level.COMPLETED,
                 )
             )
@@ -129,11 +143,19 @@ class HD21RuleSet:
                         "Là CCVC nhưng chưa được xếp loại CCVC “Hoàn thành xuất sắc nhiệm vụ”: "
                         "cao nhất “Hoàn thành tốt nhiệm vụ”."
                     ),
-                    source=SOURCE,
+                    source=self.source,
                     max_level=Level.GOOD,
                 )
             )
+        limits.extend(self.discipline_waivers(facts))
         return Eligibility(limits=tuple(limits), needs_host_comments=attends_elsewhere)
+
+    def discipline_forces_not_completed(self, facts: MemberFacts) -> bool:
+        """HD 21: disciplined in the year, in any form, means KHTNV."""
+        return bool(facts.disciplines_in_year)
+
+    def discipline_waivers(self, facts: MemberFacts) -> list[Limit]:
+        return []
 
     def previous_cell_comments_required(
         self, *, arrived_on: datetime.date, left_on: datetime.date
@@ -143,11 +165,11 @@ class HD21RuleSet:
         return arrived_on <= six_months_before(left_on)
 
     def organization_eligibility(
-        self, facts: OrganizationFacts, *, reference_date: datetime.date
+        self, facts: OrganizationFacts, *, context: RuleContext
     ) -> Eligibility:
         """An organization formed less than 6 months ago is reviewed but not rated; it may be
         HTXSNV only if what lies below it qualifies (HD 21; DOMAIN.md §5)."""
-        if facts.founded_on and facts.founded_on > six_months_before(reference_date):
+        if facts.founded_on and facts.founded_on > six_months_before(context.reference_date):
             return Eligibility(not_rated_reason=NotRatedReason.NEWLY_FORMED)
         if self.organization_may_be_excellent(
             rated=facts.below_rated,
@@ -172,17 +194,17 @@ class HD21RuleSet:
                 Limit(
                     code="organization_not_eligible_for_excellent",
                     message=message,
-                    source=SOURCE,
+                    source=self.source,
                     max_level=Level.GOOD,
                 ),
             )
         )
 
     def collective_eligibility(
-        self, facts: CollectiveFacts, *, reference_date: datetime.date
+        self, facts: CollectiveFacts, *, context: RuleContext
     ) -> Eligibility:
         """KHTNV triggers for leadership collectives (HD 21, mục 3)."""
-        if facts.formed_on and facts.formed_on > six_months_before(reference_date):
+        if facts.formed_on and facts.formed_on > six_months_before(context.reference_date):
             return Eligibility(not_rated_reason=NotRatedReason.NEWLY_FORMED)
         triggers = [
             (
@@ -207,7 +229,7 @@ class HD21RuleSet:
             ),
         ]
         limits = tuple(
-            Limit(code=code, message=message, source=SOURCE, forced_level=Level.NOT_COMPLETED)
+            Limit(code=code, message=message, source=self.source, forced_level=Level.NOT_COMPLETED)
             for applies, code, message in triggers
             if applies
         )

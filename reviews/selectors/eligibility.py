@@ -19,8 +19,8 @@ from members.models import (
 )
 from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind
 from reviews.models import Level, Rating, ReviewCycle, SubjectKind
-from reviews.rules import Eligibility, rule_set_for
-from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts
+from reviews.rules import Eligibility, RuleContext, rule_set_for
+from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts, TaskFacts
 
 
 class Hierarchy:
@@ -94,17 +94,100 @@ def member_facts(
     ratings = ratings or {}
     facts = {}
     for member in members:
-        rating = ratings.get(member.pk)
-        facts[member.pk] = MemberFacts(
-            admitted_on=member.admitted_on,
-            is_civil_servant=member.is_civil_servant,
-            status_periods=tuple(periods[member.pk]),
-            disciplines_in_year=tuple(disciplines[member.pk]),
-            civil_service_level=rating.civil_service_level if rating else "",
-            targets_under_half=rating.targets_under_half if rating else False,
-            degradation_concluded=rating.degradation_concluded if rating else False,
+        facts[member.pk] = _member_facts(
+            member,
+            ratings.get(member.pk),
+            periods=tuple(periods[member.pk]),
+            disciplines=tuple(disciplines[member.pk]),
         )
     return facts
+
+
+def task_facts(rating: Rating | None) -> TaskFacts:
+    """The score and task results recorded on a rating (QĐ 366, Điều 10–11)."""
+    if rating is None:
+        return TaskFacts()
+    return TaskFacts(
+        score=rating.decided_score,
+        done_percent=rating.tasks_done_percent,
+        beyond_percent=rating.tasks_beyond_percent,
+        late_percent=rating.tasks_late_percent,
+        shortcomings_fixed=rating.shortcomings_fixed,
+    )
+
+
+def _member_facts(
+    member: Member, rating: Rating | None, *, periods: tuple, disciplines: tuple
+) -> MemberFacts:
+    return MemberFacts(
+        admitted_on=member.admitted_on,
+        is_civil_servant=member.is_civil_servant,
+        status_periods=periods,
+        disciplines_in_year=disciplines,
+        civil_service_level=rating.civil_service_level if rating else "",
+        targets_under_half=rating.targets_under_half if rating else False,
+        degradation_concluded=rating.degradation_concluded if rating else False,
+        as_leader=bool(rating and rating.subject_kind == SubjectKind.LEADER),
+        tasks=task_facts(rating),
+        broke_prohibitions=rating.broke_prohibitions if rating else False,
+        corruption_in_scope=rating.corruption_in_scope if rating else False,
+        confidence_low_percent=rating.confidence_low_percent if rating else None,
+        overseen_not_completed_percent=rating.overseen_not_completed_percent if rating else None,
+    )
+
+
+def collectives_with_duty_discipline(
+    collectives: Iterable[LeadershipCollective], *, cycle: ReviewCycle
+) -> set[int]:
+    """Ids of collectives a member of which is disciplined in the year for a duty-related
+    violation (QĐ 366, Điều 11): seats held at some time during the year count."""
+    ids = [collective.pk for collective in collectives]
+    disciplined = DisciplineRecord.objects.counted_in_year(cycle.year).filter(duty_related=True)
+    year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
+    return set(
+        CollectiveMembership.objects.filter(
+            collective_id__in=ids,
+            member_id__in=disciplined.values("member_id"),
+            starts_on__lte=year_end,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        .values_list("collective_id", flat=True)
+    )
+
+
+def collective_sizes(
+    collectives: Iterable[LeadershipCollective], *, on: datetime.date
+) -> dict[int, int]:
+    """Seats held on a day, per collective (one grouped query)."""
+    ids = [collective.pk for collective in collectives]
+    rows = (
+        CollectiveMembership.objects.filter(collective_id__in=ids, starts_on__lte=on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .values("collective_id")
+        .annotate(seats=Count("pk"))
+        .order_by()
+    )
+    return {row["collective_id"]: row["seats"] for row in rows}
+
+
+def organizations_with_discipline_below(
+    organizations: Iterable[Organization], *, cycle: ReviewCycle
+) -> set[int]:
+    """Ids of organizations under which a member was disciplined in the year: such a collective
+    cannot be HTXSNV (QĐ 366, Điều 11). One query for the paths of the disciplined members."""
+    organizations = list(organizations)
+    if not organizations:
+        return set()
+    paths = set(
+        DisciplineRecord.objects.counted_in_year(cycle.year)
+        .filter(member__organization__path__startswith=cycle.organization.path)
+        .values_list("member__organization__path", flat=True)
+    )
+    return {
+        organization.pk
+        for organization in organizations
+        if any(path.startswith(organization.path) for path in paths)
+    }
 
 
 def collectives_with_heavy_discipline(
@@ -189,6 +272,7 @@ def organization_facts(
 def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibility]:
     """The rule set's verdict for each rating, in input order, in a fixed number of queries."""
     rules = rule_set_for(cycle.rule_set)
+    context = RuleContext.of(cycle)
     person_ratings = [
         r for r in ratings if r.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER)
     ]
@@ -202,38 +286,52 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
             if r.subject_kind == SubjectKind.MEMBER and r.member is not None
         },
     )
-    collective_ratings = [r for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE]
-    heavy = collectives_with_heavy_discipline(
-        [r.collective for r in collective_ratings if r.collective is not None], cycle=cycle
-    )
-    below = organization_facts(
-        [r.organization for r in ratings if r.organization is not None], cycle=cycle
+    collectives = [
+        r.collective for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE and r.collective
+    ]
+    heavy = collectives_with_heavy_discipline(collectives, cycle=cycle)
+    duty = collectives_with_duty_discipline(collectives, cycle=cycle) if collectives else set()
+    sizes = collective_sizes(collectives, on=cycle.reference_date) if collectives else {}
+    organizations = [r.organization for r in ratings if r.organization is not None]
+    below = organization_facts(organizations, cycle=cycle)
+    disciplined_below = (
+        organizations_with_discipline_below(organizations, cycle=cycle)
+        if rules.uses_peer_groups
+        else set()
     )
     result: list[Eligibility] = []
     for rating in ratings:
         if rating.member is not None:
             facts = facts_by_member[rating.member.pk]
             if rating.subject_kind == SubjectKind.LEADER:
-                facts = MemberFacts(
-                    admitted_on=facts.admitted_on,
-                    is_civil_servant=facts.is_civil_servant,
-                    status_periods=facts.status_periods,
-                    disciplines_in_year=facts.disciplines_in_year,
-                    civil_service_level=rating.civil_service_level,
-                    targets_under_half=rating.targets_under_half,
-                    degradation_concluded=rating.degradation_concluded,
+                facts = _member_facts(
+                    rating.member,
+                    rating,
+                    periods=facts.status_periods,
+                    disciplines=facts.disciplines_in_year,
                 )
-            result.append(
-                rules.member_eligibility(
-                    facts, year=cycle.year, reference_date=cycle.reference_date
-                )
-            )
+            result.append(rules.member_eligibility(facts, context=context))
         elif rating.organization is not None:
+            organization = rating.organization
+            counted = below.get(organization.pk) or OrganizationFacts(
+                founded_on=organization.founded_on
+            )
             result.append(
                 rules.organization_eligibility(
-                    below.get(rating.organization.pk)
-                    or OrganizationFacts(founded_on=rating.organization.founded_on),
-                    reference_date=cycle.reference_date,
+                    OrganizationFacts(
+                        founded_on=counted.founded_on,
+                        below_rated=counted.below_rated,
+                        below_completed_or_better=counted.below_completed_or_better,
+                        below_good_or_better=counted.below_good_or_better,
+                        below_kind=counted.below_kind,
+                        tasks=task_facts(rating),
+                        below_disciplined=organization.pk in disciplined_below,
+                        targets_under_half=rating.targets_under_half,
+                        degradation_concluded=rating.degradation_concluded,
+                        personnel_wrongdoing=rating.personnel_wrongdoing,
+                        collective_disciplined=rating.collective_disciplined,
+                    ),
+                    context=context,
                 )
             )
         elif rating.collective is not None:
@@ -246,8 +344,12 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
                         member_disciplined_warning_or_heavier=collective.pk in heavy,
                         targets_under_half=rating.targets_under_half,
                         degradation_concluded=rating.degradation_concluded,
+                        tasks=task_facts(rating),
+                        member_disciplined_duty=collective.pk in duty,
+                        personnel_wrongdoing=rating.personnel_wrongdoing,
+                        member_count=sizes.get(collective.pk),
                     ),
-                    reference_date=cycle.reference_date,
+                    context=context,
                 )
             )
         else:

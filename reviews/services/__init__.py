@@ -1,6 +1,11 @@
 """Writes to cycles, pools, ratings and submissions. Every change leaves a record."""
 
-from reviews.services.cycles import cycle_change_status, cycle_create, cycle_prepare
+from reviews.services.cycles import (
+    cycle_change_status,
+    cycle_create,
+    cycle_prepare,
+    cycle_update,
+)
 from reviews.services.guidance import (
     guiding_document_publish,
     guiding_document_withdraw,
@@ -34,6 +39,7 @@ __all__ = [
     "cycle_change_status",
     "cycle_create",
     "cycle_prepare",
+    "cycle_update",
     "dossier_item_add",
     "dossier_item_remove",
     "guiding_document_publish",

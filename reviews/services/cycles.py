@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from members.models import LeadershipCollective, Member
 from organizations.models import GRASSROOTS_KINDS, ROOT_KINDS, Organization, OrganizationKind
 from reviews.models import (
+    CYCLE_SETTING_FIELDS,
     CYCLE_TRANSITIONS,
+    CycleChange,
     CycleStatus,
     CycleTransition,
     Pool,
@@ -23,7 +25,17 @@ from reviews.models import (
     SubjectKind,
     Submission,
 )
+from reviews.rules import rule_set_for, rule_set_for_year
+from reviews.rules.peer_groups import default_peer_group
 from reviews.selectors import Hierarchy, eligibilities
+from reviews.services.scores import criteria_copy_template
+
+#: What an open cycle may no longer change: the rules its decisions were made under.
+CYCLE_RULE_FIELDS = tuple(
+    field
+    for field in ("rule_set", "reference_date", *CYCLE_SETTING_FIELDS)
+    if field not in ("finish_by", "special_finish_by")
+)
 
 
 def cycle_create(
@@ -31,27 +43,81 @@ def cycle_create(
     organization: Organization,
     year: int,
     title: str,
-    rule_set: str,
-    deadline: datetime.date,
-    reference_date: datetime.date,
+    rule_set: str = "",
+    deadline: datetime.date | None = None,
+    reference_date: datetime.date | None = None,
     acting_user: User | None = None,
     **settings: Any,
 ) -> ReviewCycle:
-    """Create a bloc's cycle in draft; its quota settings stay with it (DOMAIN.md §3)."""
+    """Create a bloc's cycle in draft under a regime (by default the one in force for the year).
+
+    The regime's defaults (quota, exception ceiling, score bands, deadlines) are copied into the
+    cycle, then the given settings override them: the cycle keeps what it ran under, whatever
+    later becomes of the rule set's code (issue #13, point 1; DOMAIN.md §3, §10).
+    """
     if organization.kind not in ROOT_KINDS:
         raise ValidationError(_("Kỳ đánh giá do Đảng bộ Khối tổ chức."), code="cycle_needs_bloc")
+    rule_set = rule_set or rule_set_for_year(year)
+    values = {**rule_set_for(rule_set).defaults(year), **settings}
+    if deadline is not None:
+        values["deadline"] = deadline
+    if reference_date is not None:
+        values["reference_date"] = reference_date
+    if values.get("deadline") is None:
+        raise ValidationError(
+            {"deadline": _("Bộ quy định này không có hạn nộp mặc định: cần nhập hạn nộp.")},
+            code="deadline_required",
+        )
     cycle = ReviewCycle(
-        organization=organization,
-        year=year,
-        title=title,
-        rule_set=rule_set,
-        deadline=deadline,
-        reference_date=reference_date,
-        **settings,
+        organization=organization, year=year, title=title, rule_set=rule_set, **values
     )
     cycle.full_clean()
     cycle.save()
     return cycle
+
+
+@transaction.atomic
+def cycle_update(*, cycle: ReviewCycle, acting_user: User | None, **changes: Any) -> ReviewCycle:
+    """Edit a cycle's title, deadlines or (in draft) its settings, with a history row.
+
+    Once a cycle is open its rule settings are fixed: what was decided under them stays
+    explainable (issue #13, point 1).
+    """
+    cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
+    fixed = set(CYCLE_RULE_FIELDS) if cycle.status != CycleStatus.DRAFT else set()
+    refused = sorted(field for field in changes if field in fixed)
+    if refused:
+        raise ValidationError(
+            _("Kỳ đã mở: không thể sửa quy định áp dụng (%(fields)s).")
+            % {
+                "fields": ", ".join(
+                    str(ReviewCycle._meta.get_field(f).verbose_name) for f in refused
+                )
+            },
+            code="cycle_rules_fixed",
+        )
+    old, new = {}, {}
+    for field, value in changes.items():
+        if getattr(cycle, field) != value:
+            old[field] = _json_value(getattr(cycle, field))
+            new[field] = _json_value(value)
+            setattr(cycle, field, value)
+    if not new:
+        return cycle
+    cycle.full_clean()
+    cycle.save(update_fields=list(new))
+    CycleChange.objects.create(cycle=cycle, changed_by=acting_user, old_values=old, new_values=new)
+    return cycle
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if hasattr(value, "pk"):
+        return str(value)
+    return str(value)
 
 
 @transaction.atomic
@@ -93,8 +159,10 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
     hierarchy = Hierarchy(cycle.organization)
     reference = cycle.reference_date
     active = [node for node in hierarchy.nodes if node.is_active_on(reference)]
-    pools: dict[tuple[int, str], Pool] = {
-        (pool.owner_id, pool.subject_kind): pool for pool in Pool.objects.filter(cycle=cycle)
+    rules = rule_set_for(cycle.rule_set)
+    pools: dict[tuple[int, str, str], Pool] = {
+        (pool.owner_id, pool.subject_kind, pool.peer_group): pool
+        for pool in Pool.objects.filter(cycle=cycle)
     }
     wanted: list[tuple[str, Any]] = []
     members = Member.objects.filter(organization__in=[n.pk for n in active]).on_roll(reference)
@@ -124,10 +192,19 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
         if key in existing:
             continue
         owner = hierarchy.deciding_body(subject_kind=kind, subject=subject)
-        pool = pools.get((owner.pk, kind))
+        group, group_name = default_peer_group(
+            uses_peer_groups=rules.uses_peer_groups, subject_kind=kind, subject=subject
+        )
+        pool = pools.get((owner.pk, kind, group))
         if pool is None:
-            pool = Pool.objects.create(cycle=cycle, owner=owner, subject_kind=kind)
-            pools[(owner.pk, kind)] = pool
+            pool = Pool.objects.create(
+                cycle=cycle,
+                owner=owner,
+                subject_kind=kind,
+                peer_group=group,
+                peer_group_name=group_name,
+            )
+            pools[(owner.pk, kind, group)] = pool
         new_ratings.append(
             Rating(
                 cycle=cycle,
@@ -143,4 +220,5 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
     Rating.objects.bulk_create(new_ratings, batch_size=1000)
     for unit in (node for node in active if node.kind in GRASSROOTS_KINDS):
         Submission.objects.get_or_create(cycle=cycle, organization=unit)
+    criteria_copy_template(cycle=cycle)
     return len(new_ratings)

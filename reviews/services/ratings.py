@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -23,6 +24,7 @@ from reviews.models import (
     Submission,
 )
 from reviews.selectors import eligibilities
+from reviews.services.scores import scores_apply
 
 #: Fields a rating write may change, and how each shows in the history.
 RATING_FIELDS = (
@@ -40,7 +42,29 @@ RATING_FIELDS = (
     "note",
     "previous_cell_comments",
     "host_cell_comments",
+    # QĐ 366-QĐ/TW, Điều 11: the task results and the facts that force KHTNV.
+    "tasks_done_percent",
+    "tasks_beyond_percent",
+    "tasks_late_percent",
+    "shortcomings_fixed",
+    "broke_prohibitions",
+    "personnel_wrongdoing",
+    "corruption_in_scope",
+    "confidence_low_percent",
+    "overseen_not_completed_percent",
 )
+#: Percentages: 0 to 100 with at most one decimal.
+PERCENT_FIELDS = frozenset(
+    {
+        "tasks_done_percent",
+        "tasks_beyond_percent",
+        "tasks_late_percent",
+        "confidence_low_percent",
+        "overseen_not_completed_percent",
+    }
+)
+#: Computed from the criterion scores (`reviews.services.scores`), never typed.
+COMPUTED_FIELDS = frozenset({"self_score", "decided_score"})
 LEVEL_FIELDS = ("self_level", "proposal_level", "decision_level")
 
 
@@ -50,6 +74,8 @@ def history_value(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
     return str(value)
 
 
@@ -61,6 +87,7 @@ def ratings_record(
     acting_user: User | None,
     reason: str = "",
     expected_versions: Mapping[int, int] | None = None,
+    scores: Mapping[int, Mapping[int, Mapping[str, Any]]] | None = None,
 ) -> list[Rating]:
     """Write self-ratings, proposals, decisions, facts and comments for many ratings at once.
 
@@ -76,12 +103,23 @@ def ratings_record(
     transaction, so an organization is judged by the decisions on its members or subordinates
     written in the same call. The pools are locked (in primary-key order) first.
 
-    Raises ValidationError with codes: unknown_field, rating_not_found, stale_rating,
-    pool_finalized, submission_locked, votes_exceed_members, override_needs_user,
+    `scores` (rating id → criterion id → {self_points, decided_points}) writes criterion
+    scores under QĐ 366; the totals follow and are checked by the rules like any other change.
+
+    Raises ValidationError with codes: unknown_field, score_total_computed, rating_not_found,
+    stale_rating, pool_finalized, submission_locked, votes_exceed_members, override_needs_user,
     not_rated_subject, override_incomplete, rule_violation, order_collective_first,
-    order_unit_first.
+    order_unit_first, percent_out_of_range, and those of `scores_apply`.
     """
+    scores = scores or {}
+    changes = {**{rating_id: {} for rating_id in scores}, **changes}
     for fields in changes.values():
+        if set(fields) & COMPUTED_FIELDS:
+            raise ValidationError(
+                _("Tổng điểm được tính từ điểm của từng tiêu chí, không nhập trực tiếp."),
+                code="score_total_computed",
+            )
+        _check_percents(fields)
         unknown = set(fields) - set(RATING_FIELDS)
         if unknown:
             raise ValidationError(
@@ -110,6 +148,16 @@ def ratings_record(
     if len(locked) != len(changes) or any(r.pool_id not in pools for r in locked.values()):
         raise ValidationError(_("Không tìm thấy kết quả xếp loại."), code="rating_not_found")
     check_pools_writable(cycle=cycle, pools=list(pools.values()), acting_user=acting_user)
+    for rating_id in scores:
+        if pools[locked[rating_id].pool_id].is_finalized:
+            raise ValidationError(
+                _("Kết quả của nhóm này đã chốt; cần mở lại (nêu lý do) trước khi sửa."),
+                code="pool_finalized",
+            )
+    totals = scores_apply(cycle=cycle, ratings=locked, scores=scores, acting_user=acting_user)
+    changes = {
+        rating_id: {**fields, **totals.get(rating_id, {})} for rating_id, fields in changes.items()
+    }
     now = timezone.now()
     history: list[RatingChange] = []
     touched: list[Rating] = []
@@ -206,6 +254,22 @@ def ratings_record(
     # After the write, so that a collective decided in the same call counts as decided.
     _check_order(cycle, [r for r in touched if r.subject_kind == SubjectKind.LEADER])
     return touched
+
+
+def _check_percents(fields: Mapping[str, Any]) -> None:
+    for name in PERCENT_FIELDS & set(fields):
+        value = fields[name]
+        if value is None:
+            continue
+        if not isinstance(value, Decimal):
+            value = Decimal(str(value))
+        exponent = value.normalize().as_tuple().exponent
+        if not Decimal(0) <= value <= Decimal(100) or (isinstance(exponent, int) and exponent < -1):
+            raise ValidationError(
+                _("%(field)s: cần một số từ 0 đến 100, tối đa một chữ số thập phân (%(value)s).")
+                % {"field": Rating._meta.get_field(name).verbose_name, "value": value},
+                code="percent_out_of_range",
+            )
 
 
 def check_pools_writable(

@@ -39,6 +39,7 @@ from reviews.models import (
     Submission,
 )
 from reviews.rules import rule_set_for
+from reviews.rules.peer_groups import default_peer_group
 from reviews.selectors import Hierarchy, eligibilities
 from reviews.services.ratings import LEVEL_FIELDS, history_value
 
@@ -137,9 +138,24 @@ def _follow(
     if not _on_roll(member, cycle):
         wanted = []
     followed: list[Rating] = []
+    uses_peer_groups = rule_set_for(cycle.rule_set).uses_peer_groups
     for kind in wanted:
         owner = context.hierarchy.deciding_body(subject_kind=kind, subject=member)
-        pool, _created = Pool.objects.get_or_create(cycle=cycle, owner=owner, subject_kind=kind)
+        current = existing.get(kind)
+        if current is not None and current.pool.owner_id == owner.pk:
+            # Same deciding body: the member stays in the peer group it put him in.
+            pool = current.pool
+        else:
+            group, group_name = default_peer_group(
+                uses_peer_groups=uses_peer_groups, subject_kind=kind, subject=member
+            )
+            pool, _created = Pool.objects.get_or_create(
+                cycle=cycle,
+                owner=owner,
+                subject_kind=kind,
+                peer_group=group,
+                defaults={"peer_group_name": group_name},
+            )
         # Lock what is about to change, in primary-key order (as ratings_record does).
         pool_ids = sorted({pool.pk, *([existing[kind].pool_id] if kind in existing else [])})
         locked = {p.pk: p for p in Pool.objects.select_for_update().filter(pk__in=pool_ids)}

@@ -52,8 +52,7 @@ def submission_problems(submission: Submission) -> list[ValidationError]:
         if not pool.is_finalized:
             problems.append(
                 ValidationError(
-                    _("Chưa chốt kết quả xếp loại: %(pool)s.")
-                    % {"pool": pool.get_subject_kind_display()},
+                    _("Chưa chốt kết quả xếp loại: %(pool)s.") % {"pool": pool.label},
                     code="pool_not_finalized",
                 )
             )

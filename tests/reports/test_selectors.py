@@ -175,5 +175,5 @@ def test_query_count_does_not_grow_with_the_unit(report_bloc):
 
 
 def test_query_count_of_the_bloc_is_fixed(report_bloc, django_assert_max_num_queries):
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         report_data(report_bloc["cycle"], report_bloc["bloc"])

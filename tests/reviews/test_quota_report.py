@@ -30,7 +30,7 @@ def test_quota_report_fails_when_a_pool_is_over(open_cycle, small_bloc, capsys):
     lines = capsys.readouterr().out.splitlines()
     over = [line for line in lines if line.endswith("OVER")]
     assert len(over) == 1
-    assert over[0].split()[:6] == [small_bloc["unit"].code, "member", "5", "2", "20%", "1"]
+    assert over[0].split()[:7] == [small_bloc["unit"].code, "member", "-", "5", "2", "20%", "1"]
 
 
 def test_quota_report_refuses_an_unknown_cycle(db):

@@ -1,7 +1,8 @@
 """`python manage.py quota_report --cycle 2021 [--organization CODE]`: one line per pool.
 
-Columns: the deciding body's code, the subjects, HTTNV, HTXSNV, the rate in force, the allowed
-number, the undecided; then a summary line. Exits 1 exactly when a pool is over its quota
+Columns: the deciding body's code, the subjects, the peer group ("-" when the pool is a whole kind
+of subject, HD 21), HTTNV, HTXSNV, the rate in force (an exception's when one is granted), the
+allowed number, the undecided; then a summary line. Exits 1 exactly when a pool is over its quota
 (DOMAIN.md §3), computed by `reviews.quota`, the same function as the screens.
 """
 
@@ -31,10 +32,10 @@ class Command(BaseCommand):
             if node is None:
                 raise CommandError(f"Không có tổ chức mã {organization}.")
             pools = pools.filter(owner__path__startswith=node.path)
-        pools = list(pools.order_by("owner__path", "subject_kind"))
+        pools = list(pools.order_by("owner__path", "subject_kind", "peer_group"))
         quotas = quotas_by_pool(pools)
         header = (
-            f"{'owner':<12} {'subject':<13} {'good':>6} {'excellent':>9} {'rate':>6} "
+            f"{'owner':<12} {'subject':<13} {'group':<16} {'good':>6} {'excellent':>9} {'rate':>6} "
             f"{'allowed':>7} {'undecided':>9}  status"
         )
         self.stdout.write(header)
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             status = "OVER" if quota.is_over else "ok"
             over += quota.is_over
             self.stdout.write(
-                f"{pool.owner.code:<12} {pool.subject_kind:<13} {quota.good:>6} "
+                f"{pool.owner.code:<12} {pool.subject_kind:<13} {pool.peer_group or '-':<16} "
+                f"{quota.good:>6} "
                 f"{quota.excellent:>9} {quota.rate_percent + '%':>6} {quota.allowed:>7} "
                 f"{quota.undecided:>9}  {status}"
             )

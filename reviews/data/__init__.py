@@ -1,0 +1,1 @@
+"""Data shipped with the application: templates a cycle copies and edits."""
