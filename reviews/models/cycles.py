@@ -169,8 +169,12 @@ class ReviewCycle(models.Model):
     def clean(self) -> None:
         if self.exception_ceiling is not None and self.exception_ceiling < self.quota_rate:
             raise ValidationError(
-                {"exception_ceiling": _("Trần ngoại lệ không thể thấp hơn tỷ lệ tối đa.")},
-                code="ceiling_below_rate",
+                {
+                    "exception_ceiling": ValidationError(
+                        _("Trần ngoại lệ không thể thấp hơn tỷ lệ tối đa."),
+                        code="ceiling_below_rate",
+                    )
+                }
             )
         bands = [getattr(self, field) for field, _level in SCORE_BAND_FIELDS]
         if any(band is not None for band in bands):
@@ -185,18 +189,24 @@ class ReviewCycle(models.Model):
             if not bands[0] > bands[1] > bands[2] > 0:
                 raise ValidationError(
                     {
-                        "score_good_min": _(
-                            "Các ngưỡng điểm chồng lấn nhau: cần “Xuất sắc” > “Tốt” > "
-                            "“Hoàn thành” > 0 (hiện %(excellent)s, %(good)s, %(completed)s)."
+                        "score_good_min": ValidationError(
+                            _(
+                                "Các ngưỡng điểm chồng lấn nhau: cần “Xuất sắc” > “Tốt” > "
+                                "“Hoàn thành” > 0 (hiện %(excellent)s, %(good)s, %(completed)s)."
+                            )
+                            % {"excellent": bands[0], "good": bands[1], "completed": bands[2]},
+                            code="score_bands_overlap",
                         )
-                        % {"excellent": bands[0], "good": bands[1], "completed": bands[2]}
-                    },
-                    code="score_bands_overlap",
+                    }
                 )
         if self.finish_by and self.deadline and self.finish_by > self.deadline:
             raise ValidationError(
-                {"finish_by": _("Hạn hoàn thành không thể sau hạn nộp hồ sơ.")},
-                code="finish_after_deadline",
+                {
+                    "finish_by": ValidationError(
+                        _("Hạn hoàn thành không thể sau hạn nộp hồ sơ."),
+                        code="finish_after_deadline",
+                    )
+                }
             )
 
     @property

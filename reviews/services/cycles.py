@@ -65,8 +65,12 @@ def cycle_create(
         values["reference_date"] = reference_date
     if values.get("deadline") is None:
         raise ValidationError(
-            {"deadline": _("Bộ quy định này không có hạn nộp mặc định: cần nhập hạn nộp.")},
-            code="deadline_required",
+            {
+                "deadline": ValidationError(
+                    _("Bộ quy định này không có hạn nộp mặc định: cần nhập hạn nộp."),
+                    code="deadline_required",
+                )
+            }
         )
     cycle = ReviewCycle(
         organization=organization, year=year, title=title, rule_set=rule_set, **values
