@@ -60,12 +60,8 @@ class Scope:
         return Q() if self.is_superuser else under_any(self.all_paths(), field)
 
     def subject_filter(self, prefix: str = "") -> Q:
-        """Ratings whose subject lies in the user's subtrees."""
-        return (
-            self.within(f"{prefix}member__organization__path")
-            | self.within(f"{prefix}organization__path")
-            | self.within(f"{prefix}collective__organization__path")
-        )
+        """Ratings whose subject sat in the user's subtrees in its cycle (`Rating.unit`)."""
+        return self.within(f"{prefix}unit__path")
 
     def visible_ratings(self, cycle: ReviewCycle) -> QuerySet[Rating]:
         return Rating.objects.filter(self.subject_filter(), cycle=cycle)
@@ -91,13 +87,8 @@ class Scope:
 
 
 def subject_path(rating: Rating) -> str:
-    if rating.member is not None:
-        return rating.member.organization.path
-    if rating.organization is not None:
-        return rating.organization.path
-    if rating.collective is not None:
-        return rating.collective.organization.path
-    raise ValueError(f"rating {rating.pk} has no subject")
+    """Where the subject sat in the rating's cycle (`Rating.unit`)."""
+    return rating.unit.path
 
 
 def grassroots_path(path: str, hierarchy_paths: dict[str, Organization]) -> str | None:

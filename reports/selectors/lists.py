@@ -116,24 +116,16 @@ def overrides_in(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[Ove
         Rating.objects.filter(subjects_under(cycle, node), cycle=cycle)
         .exclude(override_reason="")
         .select_related(
-            "member__organization",
+            "unit",
+            "member",
             "organization",
-            "collective__organization",
+            "collective",
             "override_by",
             "pool__owner",
         )
         .order_by("pool__owner__path", "subject_kind", "pk")
     )
-    lines = []
-    for rating in ratings:
-        if rating.member is not None:
-            place = rating.member.organization
-        elif rating.collective is not None:
-            place = rating.collective.organization
-        else:
-            place = rating.organization
-        lines.append(OverrideLine(rating=rating, unit_label=tree.label(place)))
-    return lines
+    return [OverrideLine(rating=rating, unit_label=tree.label(rating.unit)) for rating in ratings]
 
 
 @dataclass
@@ -163,15 +155,15 @@ def members_by_cell(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[
         Rating.objects.filter(
             cycle=cycle,
             subject_kind=SubjectKind.MEMBER,
-            member__organization__path__startswith=node.path,
+            unit__path__startswith=node.path,
         )
-        .select_related("member__organization", "override_by", "transferred_from")
-        .order_by("member__organization__path", "member__sort_key", "member__pk")
+        .select_related("unit", "member", "override_by", "transferred_from")
+        .order_by("unit__path", "member__sort_key", "member__pk")
     )
     verdicts = eligibilities(ratings, cycle=cycle)
     groups: list[CellGroup] = []
     for number, (rating, eligibility) in enumerate(zip(ratings, verdicts, strict=True), start=1):
-        cell = rating.member.organization
+        cell = rating.unit
         if not groups or groups[-1].cell.pk != cell.pk:
             groups.append(CellGroup(cell=cell, label=tree.label(cell)))
         groups[-1].lines.append(
@@ -254,9 +246,7 @@ def excellent_groups(cycle: ReviewCycle, node: Organization, tree: Tree) -> list
         cycle=cycle,
         not_rated_reason="",
         decision_level=Level.EXCELLENT,
-    ).select_related(
-        "member__organization", "organization", "collective__organization", "override_by"
-    )
+    ).select_related("unit", "member", "organization", "collective__organization", "override_by")
     groups = {
         kind: ExcellentGroup(subject_kind=kind, label=str(SubjectKind(kind).label))
         for kind in EXCELLENT_ORDER
@@ -264,7 +254,7 @@ def excellent_groups(cycle: ReviewCycle, node: Organization, tree: Tree) -> list
     keyed = []
     for rating in ratings:
         if rating.member is not None:
-            cell = rating.member.organization
+            cell = rating.unit
             detail = tree.label(cell) if cell.pk != node.pk else cell.name
             if rating.subject_kind == SubjectKind.LEADER:
                 detail = f"{rating.member.leadership_post} — {detail}"
@@ -340,7 +330,7 @@ def quota_lines(cycle: ReviewCycle, node: Organization) -> list[QuotaLine]:
     pools = list(
         Pool.objects.filter(cycle=cycle, owner__path__startswith=node.path)
         .select_related("owner", "cycle")
-        .order_by("owner__path", "subject_kind")
+        .order_by("owner__path", "subject_kind", "peer_group")
     )
     statuses = quotas_by_pool(pools)
     return [QuotaLine(pool=pool, status=statuses[pool.pk]) for pool in pools]

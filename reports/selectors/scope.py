@@ -25,14 +25,10 @@ def check_report_node(cycle: ReviewCycle, node: Organization) -> None:
 
 
 def subjects_under(cycle: ReviewCycle, node: Organization) -> Q:
-    """Ratings whose subject lies in the node's subtree (a member by his cell, a collective by
-    the unit it leads, an organization by itself). Every rating of the cycle lies under the bloc.
+    """Ratings whose subject sat in the node's subtree in the cycle (`Rating.unit`: a member by
+    his cell, a collective by the unit it leads, an organization by itself), whatever moved
+    since. Every rating of the cycle lies under the bloc.
     """
     if is_bloc(cycle, node):
         return Q()
-    path = node.path
-    return (
-        Q(member__organization__path__startswith=path)
-        | Q(organization__path__startswith=path)
-        | Q(collective__organization__path__startswith=path)
-    )
+    return Q(unit__path__startswith=node.path)

@@ -54,6 +54,7 @@ from reviews.models.ratings import (
     RatingChange,
     RatingQuerySet,
     ShortcomingsFixed,
+    unit_id_of,
 )
 from reviews.models.scores import Criterion, CriterionScore
 from reviews.models.submissions import (
@@ -139,4 +140,5 @@ __all__ = [
     "UploadedFileFields",
     "dossier_upload_path",
     "private_upload_path",
+    "unit_id_of",
 ]

@@ -34,12 +34,24 @@ class NotRatedReason(models.TextChoices):
 NOT_REVIEWED_REASONS = frozenset({NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED})
 
 
+def unit_id_of(subject_kind: str, subject) -> int:
+    """The organization a subject sits in: a person's cell, an organization itself, the unit a
+    collective leads (stored on the rating as `unit`)."""
+    if subject_kind == SubjectKind.ORGANIZATION:
+        return subject.pk
+    return subject.organization_id
+
+
 class RatingQuerySet(models.QuerySet):
     def rated(self) -> RatingQuerySet:
         return self.filter(not_rated_reason="")
 
     def in_subtree(self, organization: Organization) -> RatingQuerySet:
         return self.filter(pool__owner__path__startswith=organization.path)
+
+    def under(self, organization: Organization) -> RatingQuerySet:
+        """Subjects that sat under `organization` in their cycle (by `unit`)."""
+        return self.filter(unit__path__startswith=organization.path)
 
 
 def _level_field(verbose_name: StrOrPromise) -> models.CharField:
@@ -103,6 +115,15 @@ class Rating(models.Model):
         blank=True,
         related_name="ratings",
         verbose_name=_("tập thể lãnh đạo"),
+    )
+    #: Where the subject sits in this cycle: a member's cell, the organization itself, the unit a
+    #: collective leads. Kept when people and units move later, so a past cycle's lists and
+    #: reports still show the tree it ran on (DOMAIN.md §15).
+    unit = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="rated_here",
+        verbose_name=_("nơi đánh giá"),
     )
     not_rated_reason = models.CharField(
         _("lý do không xếp loại"), max_length=16, choices=NotRatedReason.choices, blank=True

@@ -227,14 +227,14 @@ def organization_facts(
     }
     cells = [o.pk for o in organizations if o.holds_members]
     by_cell = {
-        row["member__organization"]: row
+        row["unit"]: row
         for row in Rating.objects.filter(
             cycle=cycle,
             subject_kind=SubjectKind.MEMBER,
             not_rated_reason="",
-            member__organization__in=cells,
+            unit__in=cells,
         )
-        .values("member__organization")
+        .values("unit")
         .annotate(**counts)
         .order_by()
     }

@@ -105,12 +105,16 @@ def pool_rows(
         ratings_qs = ratings_qs.filter(pk__in=only)
     if group is not None:
         ratings_qs = ratings_qs.filter(
-            Q(member__organization=group)
-            | Q(collective__organization=group)
-            | Q(organization__path__startswith=group.path, organization__depth=group.depth + 1)
+            Q(unit=group, organization__isnull=True)
+            | Q(
+                unit__path__startswith=group.path,
+                unit__depth=group.depth + 1,
+                organization__isnull=False,
+            )
         )
     ratings = list(
         ratings_qs.select_related(
+            "unit",
             "member__organization",
             "organization",
             "collective__organization",
@@ -123,12 +127,10 @@ def pool_rows(
     rows = []
     for rating, verdict in zip(ratings, eligibilities(ratings, cycle=pool.cycle), strict=True):
         rating.pool = pool
-        if rating.member is not None:
-            group = rating.member.organization
-        elif rating.organization is not None:
+        if rating.organization is not None:
             group = hierarchy.parent_of(rating.organization) or rating.organization
         else:
-            group = rating.collective.organization
+            group = rating.unit
         unit = grassroots_path(subject_path(rating), hierarchy.by_path)
         rights = row_rights(scope, rating, pool=pool, unit_path=unit, locked_units=locked)
         rows.append(PoolRow(rating=rating, eligibility=verdict, rights=rights, group=group))

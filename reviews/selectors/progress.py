@@ -43,7 +43,7 @@ def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
     """Submissions by state and member decisions by level under `nodes`, in two queries."""
     paths = [node.path for node in nodes]
     path_filter = under_any(paths, "organization__path")
-    rating_filter = under_any(paths, "member__organization__path")
+    rating_filter = under_any(paths, "unit__path")
     submissions = Submission.objects.filter(path_filter, cycle=cycle).aggregate(
         total=Count("pk"),
         late=Count("pk", filter=Q(is_late=True)),

@@ -24,6 +24,7 @@ from reviews.models import (
     ReviewCycle,
     SubjectKind,
     Submission,
+    unit_id_of,
 )
 from reviews.rules import rule_set_for, rule_set_for_year
 from reviews.rules.peer_groups import default_peer_group
@@ -214,6 +215,7 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
                 cycle=cycle,
                 pool=pool,
                 subject_kind=kind,
+                unit_id=unit_id_of(kind, subject),
                 member=subject if kind in (SubjectKind.MEMBER, SubjectKind.LEADER) else None,
                 organization=subject if kind == SubjectKind.ORGANIZATION else None,
                 collective=subject if kind == SubjectKind.COLLECTIVE else None,

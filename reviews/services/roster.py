@@ -162,7 +162,13 @@ def _follow(
         pool = locked[pool.pk]
         rating = existing.get(kind)
         if rating is None:
-            rating = Rating.objects.create(cycle=cycle, pool=pool, subject_kind=kind, member=member)
+            rating = Rating.objects.create(
+                cycle=cycle,
+                pool=pool,
+                subject_kind=kind,
+                member=member,
+                unit_id=member.organization_id,
+            )
             if context.blocked(pool):
                 context.flag(
                     pool,
@@ -190,6 +196,10 @@ def _follow(
             _move(context, rating, member, to_pool=pool, from_organization=from_organization, on=on)
         elif from_organization is not None and kind == SubjectKind.MEMBER:
             _note_transfer(context, rating, member, from_organization=from_organization, on=on)
+        if rating.unit_id != member.organization_id and not context.blocked(pool):
+            # He is rated where he now sits (the cell he moved to within the same body).
+            rating.unit_id = member.organization_id
+            Rating.objects.filter(pk=rating.pk).update(unit_id=member.organization_id)
         followed.append(rating)
     _refresh_eligibility(context, member, followed)
 

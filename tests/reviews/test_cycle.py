@@ -44,7 +44,11 @@ def test_database_refuses_a_second_rating_for_the_same_member(open_cycle, small_
     rating = Rating.objects.get(member=small_bloc["members"][1], subject_kind="member")
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(
-            cycle=open_cycle, pool=rating.pool, subject_kind="member", member=rating.member
+            cycle=open_cycle,
+            pool=rating.pool,
+            subject_kind="member",
+            member=rating.member,
+            unit=rating.unit,
         )
 
 
@@ -56,6 +60,7 @@ def test_database_refuses_a_rating_whose_subject_does_not_match_its_kind(open_cy
             pool=pool,
             subject_kind="organization",
             member=small_bloc["members"][2],
+            unit=small_bloc["members"][2].organization,
         )
 
 

@@ -24,7 +24,7 @@ from reviews.models import (
     SubjectKind,
 )
 from reviews.selectors.progress import pending_flags
-from reviews.services import pool_finalize, pool_reopen, ratings_record
+from reviews.services import cycle_change_status, pool_finalize, pool_reopen, ratings_record
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +236,17 @@ def test_new_fact_on_a_finalized_pool_flags_it_instead_of_changing_it(open_cycle
 def test_nothing_changes_when_no_cycle_is_open(small_bloc):
     member = register(small_bloc["cell"])
     assert not Rating.objects.filter(member=member).exists()
+
+
+def test_a_past_cycle_keeps_where_a_member_sat_when_he_moves_later(open_cycle, small_bloc):
+    """DOMAIN.md §15: past ratings survive moves; a closed cycle's lists show its own tree."""
+
+    member = small_bloc["members"][1]
+    old_cell = member.organization
+    cycle_change_status(cycle=open_cycle, status="closed")
+    member_transfer(
+        member=member, to_organization=small_bloc["cell_unit"], on=datetime.date(2022, 3, 1)
+    )
+    rating = Rating.objects.get(cycle=open_cycle, member=member, subject_kind="member")
+    assert rating.unit == old_cell
+    assert Rating.objects.under(small_bloc["cell_unit"]).filter(member=member).count() == 0
