@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reviews.views.home import HomeView, NotificationListView
+from reviews.views.home import CycleChooseView, HomeView, NotificationListView
 
 admin.site.site_header = "kiemdiem — Quản trị"
 admin.site.site_title = "kiemdiem"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("thong-bao/", NotificationListView.as_view(), name="notifications"),
+    path("chon-ky/", CycleChooseView.as_view(), name="cycle-choose"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("to-chuc/", include("organizations.urls")),
     path("dang-vien/", include("members.urls")),

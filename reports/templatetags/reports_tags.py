@@ -10,7 +10,7 @@ from reports.selectors import StatRow, suggestion_target
 from reports.selectors.lists import question_answer, question_text
 from reviews.models import Level, NotRatedReason
 from reviews.permissions import Scope
-from reviews.selectors import cycle_for_user
+from reviews.selectors import CYCLE_SESSION_KEY, cycle_for_user
 
 register = template.Library()
 
@@ -28,7 +28,9 @@ def report_formats(context, unit) -> tuple[str, ...]:
         scope = Scope(user)
         if request is not None:
             request._report_scope = scope
-    cycle = context.get("cycle") or cycle_for_user(user)
+    session = getattr(request, "session", None)
+    chosen = session.get(CYCLE_SESSION_KEY) if session is not None else None
+    cycle = context.get("cycle") or cycle_for_user(user, chosen)
     if cycle is None:
         return ()
     return allowed_formats(scope, cycle, unit)

@@ -7,14 +7,21 @@ from reviews.selectors.eligibility import (
     ratings_with_subjects,
 )
 from reviews.selectors.pools import LevelCounts, PoolGroup, PoolRow, group_rows, pool_rows
-from reviews.selectors.progress import cycle_for_user, progress_in_scope
+from reviews.selectors.progress import (
+    CYCLE_SESSION_KEY,
+    cycle_for_user,
+    cycles_for_user,
+    progress_in_scope,
+)
 
 __all__ = [
+    "CYCLE_SESSION_KEY",
     "Hierarchy",
     "LevelCounts",
     "PoolGroup",
     "PoolRow",
     "cycle_for_user",
+    "cycles_for_user",
     "eligibilities",
     "group_rows",
     "member_facts",

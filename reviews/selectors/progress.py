@@ -25,18 +25,30 @@ from reviews.models import (
 )
 from reviews.quota import QuotaStatus, quotas_by_pool
 
+#: The session key holding the cycle a user chose to work in.
+CYCLE_SESSION_KEY = "ky_danh_gia"
 
-def cycle_for_user(user) -> ReviewCycle | None:
-    """The cycle a user works in: the open one of his bloc, else the latest one."""
+
+def cycles_for_user(user) -> list[ReviewCycle]:
+    """The cycles of the blocs a user holds roles in (every cycle for a superuser), the open
+    ones first, then newest first."""
     if getattr(user, "is_superuser", False):
-        roots = list(Organization.objects.filter(depth=1))
+        cycles = ReviewCycle.objects.all()
     else:
         paths = {a.organization.path[: Organization.steplen] for a in active_assignments(user)}
-        roots = list(Organization.objects.filter(path__in=paths))
-    cycles = ReviewCycle.objects.filter(organization__in=roots).select_related("organization")
-    return (
-        cycles.filter(status="open").order_by("-year").first() or cycles.order_by("-year").first()
-    )
+        cycles = ReviewCycle.objects.filter(organization__path__in=paths)
+    ordered = cycles.select_related("organization").order_by("-year", "organization__path")
+    return sorted(ordered, key=lambda cycle: not cycle.is_open)
+
+
+def cycle_for_user(user, chosen_id: int | None = None) -> ReviewCycle | None:
+    """The cycle a user works in: the one he chose, else the newest open one of his blocs,
+    else the newest (the home page opens on the current cycle)."""
+    cycles = cycles_for_user(user)
+    for cycle in cycles:
+        if cycle.pk == chosen_id:
+            return cycle
+    return cycles[0] if cycles else None
 
 
 def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:

@@ -1,12 +1,16 @@
 """The home page: the user's organization, the cycle and its deadline, where his work stands."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from organizations.permissions import active_assignments
 from reviews.models import Notification, Submission
-from reviews.selectors import cycle_for_user, progress_in_scope
+from reviews.selectors import CYCLE_SESSION_KEY, cycle_for_user, cycles_for_user, progress_in_scope
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -17,7 +21,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         assignments = list(active_assignments(self.request.user))
-        cycle = cycle_for_user(self.request.user)
+        cycle = cycle_for_user(self.request.user, self.request.session.get(CYCLE_SESSION_KEY))
         context["assignments"] = assignments
         context["cycle"] = cycle
         if cycle is not None:
@@ -30,6 +34,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
                 organization__in=[a.organization for a in assignments if a.role == "clerk"],
             ).select_related("organization")
         return context
+
+
+class CycleChooseView(LoginRequiredMixin, View):
+    """Work in another cycle (e.g. look back at 2021 while 2026 runs): kept in the session."""
+
+    def post(self, request):
+        chosen = request.POST.get("cycle", "")
+        cycles = {cycle.pk: cycle for cycle in cycles_for_user(request.user)}
+        if not chosen.isdigit() or int(chosen) not in cycles:
+            messages.error(request, _("Không có kỳ đánh giá này."))
+        else:
+            request.session[CYCLE_SESSION_KEY] = int(chosen)
+            messages.success(
+                request, _("Đang làm việc với: %(cycle)s.") % {"cycle": cycles[int(chosen)]}
+            )
+        return redirect("home")
 
 
 class NotificationListView(LoginRequiredMixin, ListView):

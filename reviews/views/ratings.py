@@ -19,6 +19,7 @@ from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, Rating, SubjectKind
 from reviews.permissions import Scope
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
 from reviews.selectors import (
+    CYCLE_SESSION_KEY,
     cycle_for_user,
     group_rows,
     pool_rows,
@@ -52,7 +53,7 @@ class CycleMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.cycle = cycle_for_user(request.user)
+        self.cycle = cycle_for_user(request.user, request.session.get(CYCLE_SESSION_KEY))
         if self.cycle is None:
             raise Http404(_("Chưa có kỳ đánh giá."))
         self.scope = Scope(request.user)

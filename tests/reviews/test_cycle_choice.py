@@ -1,0 +1,37 @@
+"""A user works in the current cycle and may look back at another (issue #13, point 10)."""
+
+import pytest
+from django.urls import reverse
+
+from reviews.services import cycle_change_status, cycle_create
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_years(open_cycle, small_bloc):
+    cycle_change_status(cycle=open_cycle, status="closed")
+    current = cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ năm 2026")
+    current = cycle_change_status(cycle=current, status="open")
+    return {"past": open_cycle, "current": current}
+
+
+def test_home_opens_on_the_open_cycle_and_switches_on_request(client, two_years):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    home = client.get(reverse("home"))
+    assert "Kỳ năm 2026" in home.text
+    assert 'data-testid="cycle-menu"' in home.text
+    response = client.post(reverse("cycle-choose"), {"cycle": two_years["past"].pk}, follow=True)
+    assert "Kỳ kiểm điểm, đánh giá, xếp loại chất lượng năm 2021" in response.text
+    assert client.get(reverse("reviews:pool-list")).context["cycle"] == two_years["past"]
+
+
+def test_a_cycle_outside_the_users_blocs_is_refused(client, two_years):
+    from tests.factories import BlocFactory, ReviewCycleFactory
+
+    other = ReviewCycleFactory(organization=BlocFactory(), year=2026)
+    user = UserFactory(is_superuser=False)
+    client.force_login(user)
+    response = client.post(reverse("cycle-choose"), {"cycle": other.pk}, follow=True)
+    assert "Không có kỳ đánh giá này." in response.text
