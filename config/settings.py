@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "members",
     "reviews",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

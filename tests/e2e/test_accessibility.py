@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser
 
-from reviews.demo import ACCOUNT_SPECS, DEMO_PASSWORD
+from demo.year_2021 import ACCOUNT_SPECS, DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from reviews.demo import BLOC_CODE, BLOC_NAME, demo_load
+from demo.year_2021 import BLOC_CODE, BLOC_NAME, demo_load
 
 
 class Command(BaseCommand):

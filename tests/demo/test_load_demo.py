@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from demo.year_2021 import ACCOUNT_SPECS, BLOC_CODE, DEMO_PASSWORD
 from members.models import (
     CollectiveKind,
     DisciplineForm,
@@ -22,7 +23,6 @@ from members.models import (
     StatusPeriod,
 )
 from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKind, Role
-from reviews.demo import ACCOUNT_SPECS, BLOC_CODE, DEMO_PASSWORD
 from reviews.models import (
     Level,
     NotRatedReason,
@@ -259,7 +259,7 @@ def test_every_demo_account_logs_in_and_sees_its_home(client, demo_output, usern
     """Through the login form, as a person would (and as django-axes checks)."""
     from django.urls import reverse
 
-    from reviews.demo import DEMO_PASSWORD
+    from demo.year_2021 import DEMO_PASSWORD
 
     response = client.post(
         reverse("login"), {"username": username, "password": DEMO_PASSWORD}, follow=True
