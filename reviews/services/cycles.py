@@ -94,11 +94,7 @@ def cycle_update(*, cycle: ReviewCycle, acting_user: User | None, **changes: Any
     if refused:
         raise ValidationError(
             _("Kỳ đã mở: không thể sửa quy định áp dụng (%(fields)s).")
-            % {
-                "fields": ", ".join(
-                    str(ReviewCycle._meta.get_field(f).verbose_name) for f in refused
-                )
-            },
+            % {"fields": ", ".join(field_label(ReviewCycle, name) for name in refused)},
             code="cycle_rules_fixed",
         )
     old, new = {}, {}

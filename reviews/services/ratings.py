@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import CollectiveMembership, Member
+from organizations.text import field_label
 from reviews.models import (
     NotRatedReason,
     Pool,
@@ -267,7 +268,7 @@ def _check_percents(fields: Mapping[str, Any]) -> None:
         if not Decimal(0) <= value <= Decimal(100) or (isinstance(exponent, int) and exponent < -1):
             raise ValidationError(
                 _("%(field)s: cần một số từ 0 đến 100, tối đa một chữ số thập phân (%(value)s).")
-                % {"field": Rating._meta.get_field(name).verbose_name, "value": value},
+                % {"field": field_label(Rating, name), "value": value},
                 code="percent_out_of_range",
             )
 

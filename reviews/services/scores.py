@@ -170,33 +170,37 @@ def scores_apply(
         (score.rating_id, score.criterion_id): score
         for score in CriterionScore.objects.filter(rating_id__in=list(scores))
     }
-    to_create, to_update = [], []
+    to_create: list[CriterionScore] = []
+    to_update: dict[int, CriterionScore] = {}
     for rating_id, by_criterion in scores.items():
         rating = ratings[rating_id]
         framework = framework_of(subject_kind=rating.subject_kind, subject=rating.subject)
         for criterion_id, values in by_criterion.items():
-            criterion = criteria.get(int(criterion_id))
-            if criterion is None or criterion.framework != framework or criterion.pk in parents:
+            found = criteria.get(int(criterion_id))
+            if found is None or found.framework != framework or found.pk in parents:
                 raise ValidationError(
                     _("Tiêu chí không thuộc bộ tiêu chí của %(subject)s.")
                     % {"subject": rating.subject},
                     code="criterion_not_found",
                 )
+            criterion = found
             score = stored.get((rating_id, criterion.pk))
             if score is None:
                 score = CriterionScore(rating=rating, criterion=criterion)
                 stored[(rating_id, criterion.pk)] = score
                 to_create.append(score)
-            elif score not in to_update:
-                to_update.append(score)
+            else:
+                to_update[score.pk] = score
             for field in SCORE_FIELDS:
                 if field in values:
                     points = parse_points(values[field])
                     _check_points(points, criterion=criterion, subject=rating.subject)
                     setattr(score, field, points)
             score.updated_by = acting_user
-    CriterionScore.objects.bulk_create(to_create)
-    CriterionScore.objects.bulk_update(to_update, [*SCORE_FIELDS, "updated_by"])
+    CriterionScore.objects.bulk_create(to_create, batch_size=1000)
+    CriterionScore.objects.bulk_update(
+        list(to_update.values()), [*SCORE_FIELDS, "updated_by"], batch_size=1000
+    )
     totals: dict[int, dict[str, Decimal | None]] = {}
     for rating_id in scores:
         rating = ratings[rating_id]
@@ -204,9 +208,12 @@ def scores_apply(
         leaves = leaves_by_framework[framework]
         totals[rating_id] = {}
         for field, total_field in TOTAL_FIELDS.items():
-            values = [getattr(stored.get((rating_id, leaf.pk)), field, None) for leaf in leaves]
-            complete = bool(leaves) and all(value is not None for value in values)
-            totals[rating_id][total_field] = sum(values, Decimal(0)) if complete else None
+            leaf_points: list[Decimal | None] = [
+                getattr(stored.get((rating_id, leaf.pk)), field, None) for leaf in leaves
+            ]
+            given = [value for value in leaf_points if value is not None]
+            complete = bool(leaves) and len(given) == len(leaf_points)
+            totals[rating_id][total_field] = sum(given, Decimal(0)) if complete else None
     return totals
 
 
