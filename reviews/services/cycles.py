@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from members.models import LeadershipCollective, Member
 from organizations.models import GRASSROOTS_KINDS, ROOT_KINDS, Organization, OrganizationKind
+from organizations.text import field_label
 from reviews.models import (
     CYCLE_SETTING_FIELDS,
     CYCLE_TRANSITIONS,
