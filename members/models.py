@@ -257,6 +257,7 @@ class MembershipEvent(models.Model):
         RECOGNIZED_OFFICIAL = "official", _("Công nhận chính thức")
         TRANSFER_IN = "transfer_in", _("Chuyển sinh hoạt đến")
         TRANSFER_INTERNAL = "transfer_internal", _("Chuyển sinh hoạt nội bộ")
+        REORGANIZED = "reorganized", _("Chuyển theo sắp xếp tổ chức")
         LEFT = "left", _("Ra khỏi Đảng bộ")
 
     member = models.ForeignKey(

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import DisciplineRecord, Member, MembershipEvent, StatusPeriod
@@ -162,6 +163,57 @@ def member_transfer(
         on=on,
     )
     return member
+
+
+@transaction.atomic
+def members_reassign(
+    *,
+    from_organization: Organization,
+    to_organization: Organization,
+    on: datetime.date,
+    acting_user: User | None = None,
+    note: str = "",
+) -> int:
+    """Move every member on the roll of a cell to its successor after a reorganization (DOMAIN.md
+    §15), in bulk: one event per member ("Chuyển theo sắp xếp tổ chức"), then each change is
+    announced so open cycles follow. Returns how many moved."""
+    members = list(
+        Member.objects.select_for_update()
+        .filter(organization=from_organization, left_on__isnull=True)
+        .order_by("pk")
+    )
+    if not members:
+        return 0
+    if not to_organization.holds_members:
+        raise ValidationError(
+            _("%(name)s không trực tiếp quản lý đảng viên.") % {"name": to_organization.name},
+            code="not_a_cell",
+        )
+    Member.objects.filter(pk__in=[m.pk for m in members]).update(
+        organization=to_organization, updated_at=timezone.now()
+    )
+    MembershipEvent.objects.bulk_create(
+        MembershipEvent(
+            member=member,
+            kind=MembershipEvent.Kind.REORGANIZED,
+            occurred_on=on,
+            from_organization=from_organization,
+            to_organization=to_organization,
+            recorded_by=acting_user,
+            note=note,
+        )
+        for member in members
+    )
+    for member in members:
+        member.organization = to_organization
+        _announce(
+            member,
+            MemberChange.TRANSFERRED,
+            acting_user,
+            from_organization=from_organization,
+            on=on,
+        )
+    return len(members)
 
 
 @transaction.atomic

@@ -153,6 +153,16 @@ class Organization(MP_Node):
     )
     founded_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     dissolved_on = models.DateField(_("ngày giải thể"), null=True, blank=True)
+    #: After a reorganization (sáp nhập, hợp nhất, chuyển trực thuộc) the node ends and its
+    #: successor carries on; the old node keeps its place, so past cycles keep their tree.
+    succeeded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("tổ chức tiếp nhận"),
+    )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
@@ -237,6 +247,8 @@ class OrganizationChange(models.Model):
         MOVED = "moved", _("Chuyển trực thuộc")
         UPDATED = "updated", _("Cập nhật thông tin")
         DISSOLVED = "dissolved", _("Giải thể")
+        SUCCEEDED = "succeeded", _("Sắp xếp, hợp nhất vào tổ chức khác")
+        TOOK_OVER = "took_over", _("Tiếp nhận tổ chức khác")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="changes", verbose_name=_("tổ chức")

@@ -18,6 +18,7 @@ from organizations.models import (
     Role,
     RoleAssignment,
 )
+from organizations.signals import organization_moving
 
 EDITABLE_FIELDS = (
     "name",
@@ -126,7 +127,9 @@ def organization_move(
     acting_user: User | None = None,
     note: str = "",
 ) -> Organization:
-    """Move a node (with its subtree) under another parent whose kind may hold it."""
+    """Move a node (with its subtree) under another parent whose kind may hold it. Refused by
+    `reviews` when the subtree has ratings: a reorganization of a unit with a history is a
+    succession (`organization_succeed`), so past cycles keep their tree."""
     organization = Organization.objects.get(pk=organization.pk)
     new_parent = Organization.objects.get(pk=new_parent.pk)
     if new_parent.path.startswith(organization.path):
@@ -138,6 +141,7 @@ def organization_move(
     old_parent = Organization.objects.get_parent(organization)
     if old_parent and old_parent.pk == new_parent.pk:
         return organization
+    organization_moving.send(Organization, organization=organization, new_parent=new_parent)
     Organization.objects.move(organization, new_parent, pos="last-child")
     organization.refresh_from_db()
     OrganizationChange.objects.create(
@@ -150,6 +154,78 @@ def organization_move(
         },
         new_values={"parent": new_parent.code, "parent_name": new_parent.name},
         note=note,
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_succeed(
+    *,
+    organization: Organization,
+    successor: Organization,
+    on: datetime.date,
+    acting_user: User | None = None,
+    note: str = "",
+) -> Organization:
+    """A reorganization (sáp nhập, hợp nhất, đổi tên, chuyển trực thuộc): the node and what lies
+    below it end on `on`, and `successor` carries on its work. Nothing of the old subtree moves
+    or is renamed, so a past cycle's lists and reports still show the tree it ran on (DOMAIN.md
+    §15); its members are moved by `members.services.members_reassign`.
+
+    Raises ValidationError: succeed_into_own_subtree, already_dissolved.
+    """
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    successor = Organization.objects.get(pk=successor.pk)
+    if successor.path.startswith(organization.path):
+        raise ValidationError(
+            _("Tổ chức tiếp nhận không thể là chính nó hoặc tổ chức trực thuộc nó."),
+            code="succeed_into_own_subtree",
+        )
+    if organization.dissolved_on and organization.dissolved_on < on:
+        raise ValidationError(
+            _("%(name)s đã giải thể từ %(day)s.")
+            % {"name": organization.name, "day": organization.dissolved_on.strftime("%d/%m/%Y")},
+            code="already_dissolved",
+        )
+    organization.dissolved_on = on
+    organization.succeeded_by = successor
+    organization.full_clean(exclude=["path", "depth", "numchild"])
+    organization.save(update_fields=["dissolved_on", "succeeded_by"])
+    OrganizationChange.objects.create(
+        organization=organization,
+        kind=OrganizationChange.Kind.SUCCEEDED,
+        changed_by=acting_user,
+        new_values={
+            "dissolved_on": on.strftime("%d/%m/%Y"),
+            "successor": successor.code,
+            "successor_name": successor.name,
+        },
+        note=note,
+    )
+    OrganizationChange.objects.create(
+        organization=successor,
+        kind=OrganizationChange.Kind.TOOK_OVER,
+        changed_by=acting_user,
+        new_values={"predecessor": organization.code, "predecessor_name": organization.name},
+        note=note,
+    )
+    below = list(
+        Organization.objects.filter(
+            path__startswith=organization.path, depth__gt=organization.depth
+        ).filter(dissolved_on__isnull=True)
+    )
+    for node in below:
+        node.dissolved_on = on
+    Organization.objects.bulk_update(below, ["dissolved_on"])
+    OrganizationChange.objects.bulk_create(
+        OrganizationChange(
+            organization=node,
+            kind=OrganizationChange.Kind.DISSOLVED,
+            changed_by=acting_user,
+            new_values={"dissolved_on": on.strftime("%d/%m/%Y")},
+            note=_("Theo sắp xếp %(name)s") % {"name": organization.name},
+        )
+        for node in below
     )
     return organization
 

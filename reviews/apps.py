@@ -10,6 +10,10 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from members.signals import member_changed
-        from reviews.receivers import follow_member_change
+        from organizations.signals import organization_moving
+        from reviews.receivers import follow_member_change, refuse_moving_rated_units
 
         member_changed.connect(follow_member_change, dispatch_uid="reviews.follow_member_change")
+        organization_moving.connect(
+            refuse_moving_rated_units, dispatch_uid="reviews.refuse_moving_rated_units"
+        )

@@ -17,3 +17,23 @@ def follow_member_change(sender, *, member, change, acting_user=None, **extra) -
         else None,
         on=extra.get("on"),
     )
+
+
+def refuse_moving_rated_units(sender, *, organization, new_parent, **extra) -> None:
+    """A node whose subtree was rated keeps its place: past reports read the tree by path
+    (`Rating.unit`); the reorganization is recorded as a succession instead (DOMAIN.md §15)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from reviews.models import Rating
+
+    if Rating.objects.under(organization).exists():
+        raise ValidationError(
+            _(
+                "%(name)s đã có kết quả xếp loại: không chuyển trực thuộc được, vì báo cáo các "
+                "kỳ trước phải giữ nguyên hệ thống tổ chức. Hãy lập tổ chức mới ở nơi tiếp nhận "
+                "và ghi nhận sắp xếp (tổ chức tiếp nhận)."
+            )
+            % {"name": organization.name},
+            code="rated_unit_keeps_its_place",
+        )
