@@ -26,7 +26,6 @@ from xml.sax.saxutils import escape
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 
 from demo.data_2021 import (
     ACCOUNT_SPECS,
@@ -77,8 +76,6 @@ from demo.data_2021 import (
     TZ,
     VIOLATIONS,
     YEAR,
-    Account,
-    DemoResult,
     Stage,
     UnitSpec,
 )
@@ -254,30 +251,6 @@ class MemberPlan:
 # --- Entry points --------------------------------------------------------------------------------
 
 
-def demo_accounts() -> list[Account]:
-    """The demo accounts as they stand in the database, with their roles."""
-    usernames = [spec.username for spec in ACCOUNT_SPECS]
-    users = {
-        user.username: user
-        for user in get_user_model()
-        .objects.filter(username__in=usernames)
-        .prefetch_related("role_assignments__organization")
-    }
-    rows = []
-    for username in usernames:
-        user = users.get(username)
-        if user is None:
-            continue
-        if user.is_superuser:
-            rows.append(Account(username, DEMO_PASSWORD, "Quản trị hệ thống", "—"))
-        rows += [
-            Account(username, DEMO_PASSWORD, str(Role(a.role).label), a.organization.name)
-            for a in user.role_assignments.all()
-            if a.is_active
-        ]
-    return rows
-
-
 def demo_counts() -> dict[str, int]:
     """Rows of each model the demo writes."""
     models = (
@@ -303,22 +276,6 @@ def demo_counts() -> dict[str, int]:
         get_user_model(),
     )
     return {model.__name__: model.objects.count() for model in models}
-
-
-def demo_load(*, scale: float = 1.0) -> DemoResult:
-    """Build the demo bloc and its open 2021 cycle in one transaction, unless it exists already.
-
-    `scale` multiplies the number of grassroots units (80 at 1.0, at least 8) and so the number
-    of cells and members; every special case is present at any scale.
-    """
-    if scale <= 0:
-        raise ValueError("scale must be positive")
-    validate_password(DEMO_PASSWORD)
-    if Organization.objects.filter(code=BLOC_CODE).exists():
-        return DemoResult(created=False, accounts=demo_accounts(), counts=demo_counts())
-    with transaction.atomic():
-        _Builder(scale=scale).build()
-    return DemoResult(created=True, accounts=demo_accounts(), counts=demo_counts())
 
 
 # --- The builder ---------------------------------------------------------------------------------

@@ -13,6 +13,20 @@ from members.models import CollectiveKind
 from organizations.models import OrganizationKind
 from reviews.models import Framework, SubjectKind
 
+#: Default peer-group codes by kind of organization and of collective (short, ASCII).
+ORGANIZATION_GROUPS = {
+    OrganizationKind.BLOC: "dang-bo-cap-tren",
+    OrganizationKind.GRASSROOTS_COMMITTEE: "dang-bo-co-so",
+    OrganizationKind.GRASSROOTS_CELL: "chi-bo-co-so",
+    OrganizationKind.SUB_COMMITTEE: "dang-bo-bo-phan",
+    OrganizationKind.CELL: "chi-bo",
+}
+COLLECTIVE_GROUPS = {
+    CollectiveKind.STANDING_BOARD: "ban-thuong-vu",
+    CollectiveKind.PARTY_COMMITTEE: "cap-uy",
+    CollectiveKind.AGENCY_LEADERSHIP: "lanh-dao-co-quan",
+}
+
 
 def framework_of(*, subject_kind: str, subject: Any) -> str:
     """The scoring framework and self-review form of a subject (HD 43, Phụ lục 1, 3, 4, 5)."""
@@ -32,9 +46,9 @@ def default_peer_group(
     if not uses_peer_groups:
         return "", ""
     if subject_kind == SubjectKind.ORGANIZATION:
-        return f"to-chuc-{subject.kind}", str(OrganizationKind(subject.kind).label)
+        return ORGANIZATION_GROUPS[subject.kind], str(OrganizationKind(subject.kind).label)
     if subject_kind == SubjectKind.COLLECTIVE:
-        return f"tap-the-{subject.kind}", str(CollectiveKind(subject.kind).label)
+        return COLLECTIVE_GROUPS[subject.kind], str(CollectiveKind(subject.kind).label)
     if subject_kind == SubjectKind.LEADER:
         return "lanh-dao", "Cán bộ lãnh đạo, quản lý"
     if getattr(subject, "outside_political_system", False):

@@ -1,6 +1,7 @@
 """`manage.py load_demo`: a small demo bloc built once for the module, then inspected."""
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -127,12 +128,18 @@ def test_leaders_and_collectives_are_present(cycle):
         Member.objects.exclude(leadership_post="").values_list("managing_level", flat=True)
     )
     assert levels == set(ManagingLevel.values)
-    board = LeadershipCollective.objects.get(kind=CollectiveKind.STANDING_BOARD)
-    assert board.organization.code == BLOC_CODE
+    board = LeadershipCollective.objects.get(
+        kind=CollectiveKind.STANDING_BOARD, organization__code=BLOC_CODE
+    )
     assert board.managing_level == ManagingLevel.PROVINCE
     assert board.memberships.count() == 9
-    committees = LeadershipCollective.objects.filter(kind=CollectiveKind.PARTY_COMMITTEE)
-    units = Organization.objects.filter(kind=OrganizationKind.GRASSROOTS_COMMITTEE)
+    bloc = Organization.objects.get(code=BLOC_CODE)
+    committees = LeadershipCollective.objects.filter(
+        kind=CollectiveKind.PARTY_COMMITTEE, organization__path__startswith=bloc.path
+    )
+    units = Organization.objects.filter(
+        kind=OrganizationKind.GRASSROOTS_COMMITTEE, path__startswith=bloc.path
+    )
     assert set(committees.values_list("organization", flat=True)) == set(
         units.values_list("pk", flat=True)
     )
@@ -202,10 +209,10 @@ def test_demo_accounts_exist_with_their_roles(demo_output):
         assert spec.username in demo_output
         if spec.role:
             assert user.role_assignments.filter(role=spec.role, is_active=True).exists()
-    secretary = users.get(username="bithu.chibo").role_assignments.get()
-    assert secretary.role == Role.CELL_SECRETARY
-    assert secretary.organization.kind == OrganizationKind.CELL
-    assert secretary.organization.grassroots_unit().code == "STC"
+    secretaries = users.get(username="bithu.chibo").role_assignments.order_by("pk")
+    assert [a.role for a in secretaries] == [Role.CELL_SECRETARY, Role.CELL_SECRETARY]
+    assert [a.organization.kind for a in secretaries] == [OrganizationKind.CELL] * 2
+    assert [a.organization.grassroots_unit().code for a in secretaries] == ["STC", "STC-25"]
 
 
 def test_second_run_changes_nothing(demo_output):
@@ -225,7 +232,8 @@ def test_dates_are_fixed_around_2021(cycle):
     )
     assert Member.objects.filter(date_of_birth__year__lt=1962).count() == 0
     assert Member.objects.filter(date_of_birth__year__gt=1998).count() == 0
-    assert Member.objects.filter(admitted_on__gt=cycle.reference_date).count() == 0
+    # Only the two members admitted in 2026 (not reviewed under QĐ 366).
+    assert Member.objects.filter(admitted_on__gt=cycle.reference_date).count() == 2
 
 
 def test_demo_shows_suggestions_and_questions_at_work(cycle):
@@ -266,8 +274,9 @@ def test_every_demo_account_logs_in_and_sees_its_home(client, demo_output, usern
     )
     assert response.status_code == 200
     assert response.request["PATH_INFO"] == reverse("home")
-    assert "Kỳ kiểm điểm, đánh giá, xếp loại chất lượng năm 2021" in response.text
+    assert "Kỳ kiểm điểm, đánh giá, xếp loại chất lượng năm 2026" in response.text
     assert "Hạn nộp" in response.text
+    assert "Quá hạn" not in response.text
     for name in (
         "reviews:pool-list",
         "reviews:questions",
@@ -276,3 +285,71 @@ def test_every_demo_account_logs_in_and_sees_its_home(client, demo_output, usern
         "members:list",
     ):
         assert client.get(reverse(name)).status_code == 200
+
+
+# --- 2026: the reorganization of 1/7/2025 and the cycles under QĐ 366 (issue #13, point 10) ---
+
+
+@pytest.fixture
+def cycles_2026(demo_output):
+    return {cycle.organization.code: cycle for cycle in ReviewCycle.objects.filter(year=2026)}
+
+
+def test_2021_is_closed_and_2026_runs_under_qd366_in_both_new_committees(cycle, cycles_2026):
+    assert cycle.status == "closed"
+    assert set(cycles_2026) == {"DBCQD", "DBUB"}
+    for current in cycles_2026.values():
+        assert current.status == "open"
+        assert current.rule_set == "qd366_2025"
+        assert (current.score_excellent_min, current.exception_ceiling) == (90, Decimal("0.25"))
+        assert current.finish_by == datetime.date(2026, 12, 31)
+
+
+def test_the_2021_tree_stays_and_its_units_name_their_successors(cycle):
+    bloc = Organization.objects.get(code=BLOC_CODE)
+    assert bloc.dissolved_on == datetime.date(2025, 7, 1)
+    units = Organization.objects.filter(path__startswith=bloc.path, kind__in=GRASSROOTS_KINDS)
+    assert units.exists()
+    for unit in units:
+        assert unit.dissolved_on == datetime.date(2025, 7, 1)
+        assert Organization.objects.get_root(unit.succeeded_by).code in {"DBCQD", "DBUB"}
+    # Every 2021 rating still sits in the 2021 tree, though its members moved.
+    assert not Rating.objects.filter(cycle=cycle).exclude(unit__path__startswith=bloc.path)
+    merged = Organization.objects.get(code="SKHDT") if units.filter(code="SKHDT") else None
+    if merged is not None:
+        assert merged.succeeded_by.code == "STC-25"
+
+
+def test_2026_decisions_rest_on_scores_and_the_rules(cycles_2026):
+    for current in cycles_2026.values():
+        decided = Rating.objects.filter(cycle=current).exclude(decision_level="")
+        assert decided.exists()
+        assert not decided.filter(decided_score__isnull=True).exists()
+        assert not decided.filter(decision_level=Level.EXCELLENT, decided_score__lt=90).exists()
+        ratings = list(decided.select_related("member", "organization", "collective"))
+        for rating, verdict in zip(ratings, eligibilities(ratings, cycle=current), strict=True):
+            assert verdict.allows(rating.decision_level) or rating.has_override
+
+
+def test_2026_pools_are_peer_groups_with_the_exception_and_one_over_quota(cycles_2026):
+    from reviews.models import QuotaException
+
+    current = cycles_2026["DBUB"]
+    pools = Pool.objects.filter(cycle=current)
+    assert not pools.filter(peer_group="").exists()
+    exception = QuotaException.objects.in_force().get(pool__cycle=current)
+    assert exception.pool.owner.code == "BVDK-25"
+    assert pool_quota(exception.pool).rate == Decimal("0.25")
+    stc = pools.get(owner__code="STC-25", subject_kind=SubjectKind.MEMBER)
+    assert pool_quota(stc).is_over
+    assert not any(pool_quota(pool).is_over for pool in pools.filter(state=PoolState.FINALIZED))
+
+
+def test_2026_has_members_not_reviewed_and_units_at_every_stage(cycles_2026):
+    current = cycles_2026["DBUB"]
+    assert (
+        Rating.objects.filter(cycle=current, not_rated_reason=NotRatedReason.NEW_MEMBER).count()
+        == 2
+    )
+    states = set(Submission.objects.filter(cycle=current).values_list("state", flat=True))
+    assert {SubmissionState.APPROVED, SubmissionState.SUBMITTED, SubmissionState.DRAFT} <= states

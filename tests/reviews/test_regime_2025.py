@@ -120,7 +120,7 @@ def test_pools_are_peer_groups_each_subject_in_one(cycle_2026, small_bloc):
     pools = Pool.objects.filter(cycle=cycle_2026, owner=small_bloc["unit"])
     groups = {(p.subject_kind, p.peer_group) for p in pools}
     assert ("member", "dang-vien") in groups
-    assert ("organization", "to-chuc-cell") in groups
+    assert ("organization", "chi-bo") in groups
 
 
 def test_scores_give_totals_and_the_level_they_allow_qd366_dieu_10_11(

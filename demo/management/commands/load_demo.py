@@ -5,7 +5,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from demo.year_2021 import BLOC_CODE, BLOC_NAME, demo_load
+from demo.data_2021 import BLOC_CODE, BLOC_NAME
+from demo.loader import demo_load
 
 
 class Command(BaseCommand):

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         pools = list(pools.order_by("owner__path", "subject_kind", "peer_group"))
         quotas = quotas_by_pool(pools)
         header = (
-            f"{'owner':<12} {'subject':<13} {'group':<16} {'good':>6} {'excellent':>9} {'rate':>6} "
+            f"{'owner':<12} {'subject':<13} {'group':<20} {'good':>6} {'excellent':>9} {'rate':>6} "
             f"{'allowed':>7} {'undecided':>9}  status"
         )
         self.stdout.write(header)
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             status = "OVER" if quota.is_over else "ok"
             over += quota.is_over
             self.stdout.write(
-                f"{pool.owner.code:<12} {pool.subject_kind:<13} {pool.peer_group or '-':<16} "
+                f"{pool.owner.code:<12} {pool.subject_kind:<13} {pool.peer_group or '-':<20} "
                 f"{quota.good:>6} "
                 f"{quota.excellent:>9} {quota.rate_percent + '%':>6} {quota.allowed:>7} "
                 f"{quota.undecided:>9}  {status}"
