@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from organizations.models import Organization, Role, RoleAssignment
 
@@ -14,6 +14,20 @@ def active_assignments(user) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.active()
         .filter(user=user, organization__dissolved_on__isnull=True)
+        .select_related("organization")
+        .order_by("organization__path", "role")
+    )
+
+
+def assignments_on(user, day) -> QuerySet[RoleAssignment]:
+    """The user's roles on nodes that existed on `day`: a role on a unit since dissolved (after
+    the 2025 reorganization) still covers, for a past cycle, the tree that cycle ran on."""
+    if isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return RoleAssignment.objects.none()
+    return (
+        RoleAssignment.objects.active()
+        .filter(user=user)
+        .filter(Q(organization__dissolved_on__isnull=True) | Q(organization__dissolved_on__gt=day))
         .select_related("organization")
         .order_by("organization__path", "role")
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from organizations.models import Organization, Role, under_any
-from organizations.permissions import active_assignments
+from organizations.permissions import active_assignments, assignments_on
 from reviews.models import Pool, Rating, ReviewCycle, SubjectKind, Submission
 
 EDITING_ROLES = frozenset({Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD, Role.OFFICE})
@@ -35,11 +35,18 @@ class RowRights:
 class Scope:
     """A user's role paths, read once per request, answering "does my role cover this node?"."""
 
-    def __init__(self, user):
+    def __init__(self, user, cycle: ReviewCycle | None = None):
+        """`cycle`: roles count on the nodes that existed at its reference date (a past cycle
+        is seen through the roles on the units of its time); today's nodes otherwise."""
         self.user = user
         self.is_superuser = bool(getattr(user, "is_superuser", False) and user.is_active)
         self.paths: dict[str, list[str]] = {}
-        for assignment in active_assignments(user):
+        assignments = (
+            assignments_on(user, cycle.reference_date)
+            if cycle is not None
+            else active_assignments(user)
+        )
+        for assignment in assignments:
             self.paths.setdefault(assignment.role, []).append(assignment.organization.path)
 
     def covers(self, path: str, roles=None) -> bool:

@@ -23,16 +23,19 @@ def report_formats(context, unit) -> tuple[str, ...]:
     user = getattr(request, "user", None) or context.get("user")
     if unit is None or user is None or not user.is_authenticated:
         return ()
-    scope = getattr(request, "_report_scope", None)
-    if scope is None:
-        scope = Scope(user)
-        if request is not None:
-            request._report_scope = scope
     session = getattr(request, "session", None)
     chosen = session.get(CYCLE_SESSION_KEY) if session is not None else None
     cycle = context.get("cycle") or cycle_for_user(user, chosen)
     if cycle is None:
         return ()
+    scopes = getattr(request, "_report_scopes", None)
+    if scopes is None:
+        scopes = {}
+        if request is not None:
+            request._report_scopes = scopes
+    if cycle.pk not in scopes:
+        scopes[cycle.pk] = Scope(user, cycle)
+    scope = scopes[cycle.pk]
     return allowed_formats(scope, cycle, unit)
 
 

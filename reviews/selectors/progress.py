@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from organizations.models import Organization, under_any
-from organizations.permissions import active_assignments
+from organizations.models import Organization, RoleAssignment, under_any
 from reviews.models import (
     SUBMISSION_LOCKED_STATES,
     Level,
@@ -32,13 +31,24 @@ CYCLE_SESSION_KEY = "ky_danh_gia"
 def cycles_for_user(user) -> list[ReviewCycle]:
     """The cycles of the blocs a user holds roles in (every cycle for a superuser), the open
     ones first, then newest first."""
-    if getattr(user, "is_superuser", False):
-        cycles = ReviewCycle.objects.all()
-    else:
-        paths = {a.organization.path[: Organization.steplen] for a in active_assignments(user)}
-        cycles = ReviewCycle.objects.filter(organization__path__in=paths)
-    ordered = cycles.select_related("organization").order_by("-year", "organization__path")
-    return sorted(ordered, key=lambda cycle: not cycle.is_open)
+    cycles = ReviewCycle.objects.select_related("organization").order_by(
+        "-year", "organization__path"
+    )
+    if not getattr(user, "is_superuser", False):
+        nodes: dict[str, list[Organization]] = {}
+        for assignment in (
+            RoleAssignment.objects.active().filter(user=user).select_related("organization")
+        ):
+            node = assignment.organization
+            nodes.setdefault(node.path[: Organization.steplen], []).append(node)
+        # A role counts for the cycles its node lived through (roles on the 2021 units still
+        # show the 2021 cycle after the 2025 reorganization).
+        cycles = [
+            cycle
+            for cycle in cycles.filter(organization__path__in=list(nodes))
+            if any(n.is_active_on(cycle.reference_date) for n in nodes[cycle.organization.path])
+        ]
+    return sorted(cycles, key=lambda cycle: not cycle.is_open)
 
 
 def cycle_for_user(user, chosen_id: int | None = None) -> ReviewCycle | None:

@@ -9,7 +9,10 @@ register = template.Library()
 
 @register.simple_tag
 def deadline_badge(cycle, today=None):
-    """'Còn N ngày' / 'Hôm nay là hạn cuối' / 'Quá hạn N ngày' (UI-VI.md)."""
+    """'Còn N ngày' / 'Hôm nay là hạn cuối' / 'Quá hạn N ngày' (UI-VI.md), counted to the day
+    the work must be finished by; a closed cycle is over, not overdue."""
+    if cycle.status == "closed":
+        return format_html('<span class="text-body-secondary">{}</span>', _("Đã kết thúc"))
     today = today or timezone.localdate()
     days = cycle.days_left(today)
     if days > 0:
@@ -29,3 +32,10 @@ def percent_of(part, whole):
     if not whole:
         return "—"
     return f"{100 * part / whole:.1f}%".replace(".", ",")
+
+
+@register.inclusion_tag("reviews/_deadlines.html")
+def cycle_deadlines(cycle, *, strong=False):
+    """The cycle's deadlines as the screens say them: to finish by, then the dossier's (QĐ 366),
+    or the one deadline of HD 21 cycles."""
+    return {"cycle": cycle, "strong": strong}

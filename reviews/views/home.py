@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from organizations.permissions import active_assignments
+from organizations.permissions import active_assignments, assignments_on
 from reviews.models import Notification, Submission
 from reviews.selectors import CYCLE_SESSION_KEY, cycle_for_user, cycles_for_user, progress_in_scope
 
@@ -20,8 +20,12 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        assignments = list(active_assignments(self.request.user))
         cycle = cycle_for_user(self.request.user, self.request.session.get(CYCLE_SESSION_KEY))
+        assignments = list(
+            assignments_on(self.request.user, cycle.reference_date)
+            if cycle is not None
+            else active_assignments(self.request.user)
+        )
         context["assignments"] = assignments
         context["cycle"] = cycle
         if cycle is not None:

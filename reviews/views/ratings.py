@@ -56,7 +56,7 @@ class CycleMixin(LoginRequiredMixin):
         self.cycle = cycle_for_user(request.user, request.session.get(CYCLE_SESSION_KEY))
         if self.cycle is None:
             raise Http404(_("Chưa có kỳ đánh giá."))
-        self.scope = Scope(request.user)
+        self.scope = Scope(request.user, self.cycle)
         return super().dispatch(request, *args, **kwargs)
 
     def get_pool(self, pk) -> Pool:

@@ -1,5 +1,7 @@
 """A user works in the current cycle and may look back at another (issue #13, point 10)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -35,3 +37,20 @@ def test_a_cycle_outside_the_users_blocs_is_refused(client, two_years):
     client.force_login(user)
     response = client.post(reverse("cycle-choose"), {"cycle": other.pk}, follow=True)
     assert "Không có kỳ đánh giá này." in response.text
+
+
+def test_roles_on_units_dissolved_since_still_show_their_past_cycle(client, two_years, small_bloc):
+    """DOMAIN.md §15: after the reorganization a clerk keeps seeing the 2021 cycle through his
+    role on the unit of that time, and works in 2026 through his role on its successor."""
+    from organizations.models import Role
+    from organizations.services import organization_update
+    from tests.factories import RoleAssignmentFactory
+
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    organization_update(organization=small_bloc["unit"], dissolved_on=datetime.date(2025, 7, 1))
+    client.force_login(clerk)
+    client.post(reverse("cycle-choose"), {"cycle": two_years["past"].pk})
+    pools = client.get(reverse("reviews:pool-list")).context["pools"]
+    assert pools
+    assert all(pool.cycle == two_years["past"] for pool, _quota in pools)
