@@ -4,10 +4,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.widgets import SearchSelect
-from reviews.models import Level
+from reviews.models import Level, ShortcomingsFixed
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
 MAX_VOTES = 10_000
+
+
+def _percent(label):
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        localize=True,
+    )
 
 
 class RatingRowForm(forms.Form):
@@ -40,17 +52,39 @@ class RatingRowForm(forms.Form):
     host_cell_comments = forms.CharField(
         label=_("Nhận xét của chi bộ nơi sinh hoạt tạm thời"), max_length=4000, required=False
     )
+    # QĐ 366-QĐ/TW, Điều 11: the task results and the facts that force KHTNV.
+    tasks_done_percent = _percent(_("Hoàn thành (%)"))
+    tasks_beyond_percent = _percent(_("Vượt yêu cầu (%)"))
+    tasks_late_percent = _percent(_("Chậm tiến độ (%)"))
+    shortcomings_fixed = forms.ChoiceField(
+        label=_("Hạn chế kỳ trước"),
+        choices=[("", "—"), *ShortcomingsFixed.choices],
+        required=False,
+    )
+    broke_prohibitions = forms.BooleanField(label=_("Vi phạm điều cấm"), required=False)
+    personnel_wrongdoing = forms.BooleanField(
+        label=_("Sai phạm công tác cán bộ, mất đoàn kết"), required=False
+    )
+    collective_disciplined = forms.BooleanField(label=_("Tập thể bị kỷ luật"), required=False)
+    corruption_in_scope = forms.BooleanField(
+        label=_("Tham nhũng, tiêu cực trong phạm vi phụ trách"), required=False
+    )
+    confidence_low_percent = _percent(_("Phiếu tín nhiệm thấp (%)"))
+    overseen_not_completed_percent = _percent(_("Đơn vị phụ trách không hoàn thành (%)"))
 
     FIELDS_BY_RIGHT = {
         "self_level": ("self_level",),
         "proposal": ("proposal_level", "votes_for", "votes_against"),
         "decision": ("decision_level",),
-        "facts": ("civil_service_level", "targets_under_half", "degradation_concluded"),
     }
+    #: Field-name prefixes of a criterion's self-score and decided score (`s12`, `d12`).
+    SELF_PREFIX, DECIDED_PREFIX = "s", "d"
 
-    def __init__(self, *args, rights, comments=(), **kwargs):
+    def __init__(self, *args, rights, comments=(), facts=(), scores=(), **kwargs):
         """`comments`: the comment fields the row shows (a transfer, a temporary attendance);
-        a field the row does not show is never bound, so it cannot be cleared by accident."""
+        `facts`: the facts the cycle's rules read for this subject; `scores`: its criteria
+        (`ScoreLine`s). A field the row does not show is never bound, so it cannot be cleared
+        by accident. Points are text (8,5 or 8.5); the service checks them."""
         super().__init__(*args, **kwargs)
         allowed = {"version"}
         for right, names in self.FIELDS_BY_RIGHT.items():
@@ -58,9 +92,20 @@ class RatingRowForm(forms.Form):
                 allowed.update(names)
         if rights.facts:
             allowed.update(comments)
+            allowed.update(facts)
         for name in list(self.fields):
             if name not in allowed:
                 del self.fields[name]
+        self.criterion_ids = [line.criterion.pk for line in scores]
+        for line in scores:
+            if rights.self_level:
+                self.fields[f"{self.SELF_PREFIX}{line.criterion.pk}"] = self._points(line)
+            if rights.decision:
+                self.fields[f"{self.DECIDED_PREFIX}{line.criterion.pk}"] = self._points(line)
+
+    @staticmethod
+    def _points(line) -> forms.CharField:
+        return forms.CharField(label=line.criterion.title, max_length=8, required=False)
 
     def clean(self):
         data = super().clean()
@@ -71,7 +116,27 @@ class RatingRowForm(forms.Form):
 
     def changes(self) -> dict:
         """The submitted values of the bound fields, as the service takes them."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "version" and not self._is_points(name)
+        }
+
+    def scores(self) -> dict[int, dict[str, str]]:
+        """Criterion id → {self_points, decided_points} for the bound score fields."""
+        result: dict[int, dict[str, str]] = {}
+        for criterion_id in self.criterion_ids:
+            for prefix, key in (
+                (self.SELF_PREFIX, "self_points"),
+                (self.DECIDED_PREFIX, "decided_points"),
+            ):
+                name = f"{prefix}{criterion_id}"
+                if name in self.cleaned_data:
+                    result.setdefault(criterion_id, {})[key] = self.cleaned_data[name]
+        return result
+
+    def _is_points(self, name: str) -> bool:
+        return name[:1] in (self.SELF_PREFIX, self.DECIDED_PREFIX) and name[1:].isdigit()
 
 
 class OverrideForm(forms.Form):

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 
 from organizations.models import Organization
-from reviews.models import Pool, Rating
+from reviews.models import (
+    Criterion,
+    CriterionScore,
+    Pool,
+    Rating,
+    ShortcomingsFixed,
+    SubjectKind,
+)
 from reviews.permissions import (
     RowRights,
     Scope,
@@ -17,7 +25,47 @@ from reviews.permissions import (
     subject_path,
 )
 from reviews.rules import Eligibility
+from reviews.rules.peer_groups import framework_of
 from reviews.selectors.eligibility import Hierarchy, eligibilities
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One criterion of a subject's framework with its self-score and decided score."""
+
+    criterion: Criterion
+    self_points: Decimal | None
+    decided_points: Decimal | None
+
+
+#: Facts a row asks for under QĐ 366, by kind of subject (DOMAIN.md §13, triggers).
+SCORED_FACT_FIELDS = {
+    SubjectKind.MEMBER: ("broke_prohibitions", "degradation_concluded"),
+    SubjectKind.LEADER: (
+        "confidence_low_percent",
+        "overseen_not_completed_percent",
+        "corruption_in_scope",
+        "degradation_concluded",
+    ),
+    SubjectKind.ORGANIZATION: (
+        "personnel_wrongdoing",
+        "collective_disciplined",
+        "degradation_concluded",
+    ),
+    SubjectKind.COLLECTIVE: (
+        "personnel_wrongdoing",
+        "collective_disciplined",
+        "degradation_concluded",
+    ),
+}
+TASK_FIELDS = (
+    "tasks_done_percent",
+    "tasks_beyond_percent",
+    "tasks_late_percent",
+    "shortcomings_fixed",
+)
+#: The facts of HD 21 and QĐ 124 cycles.
+UNSCORED_FACT_FIELDS = ("civil_service_level", "targets_under_half", "degradation_concluded")
 
 
 @dataclass
@@ -28,6 +76,30 @@ class PoolRow:
     eligibility: Eligibility
     rights: RowRights
     group: Organization
+    #: The criteria of the subject's framework with its points (cycles with scores).
+    scores: list[ScoreLine] = field(default_factory=list)
+
+    @property
+    def fact_inputs(self) -> list[tuple[str, str, str, object]]:
+        """(name, label, "checkbox" or "percent", value) of the trigger facts of this subject
+        under QĐ 366 (the task results are shown apart)."""
+        if not self.rating.cycle.uses_scores:
+            return []
+        inputs = []
+        for name in SCORED_FACT_FIELDS[self.rating.subject_kind]:
+            model_field = Rating._meta.get_field(name)
+            kind = "percent" if name.endswith("_percent") else "checkbox"
+            inputs.append((name, str(model_field.verbose_name), kind, getattr(self.rating, name)))
+        return inputs
+
+    shortcomings_choices = ShortcomingsFixed.choices
+
+    @property
+    def fact_fields(self) -> tuple[str, ...]:
+        """The recorded facts the rules of the cycle read for this subject."""
+        if self.rating.cycle.uses_scores:
+            return TASK_FIELDS + SCORED_FACT_FIELDS[self.rating.subject_kind]
+        return UNSCORED_FACT_FIELDS
 
     @property
     def decision_breaks_rules(self) -> bool:
@@ -124,18 +196,55 @@ def pool_rows(
     )
     hierarchy = Hierarchy(pool.cycle.organization)
     locked = locked_unit_paths(pool.cycle)
+    score_lines = _score_lines(pool.cycle, ratings)
     rows = []
     for rating, verdict in zip(ratings, eligibilities(ratings, cycle=pool.cycle), strict=True):
         rating.pool = pool
+        rating.cycle = pool.cycle
         if rating.organization is not None:
             group = hierarchy.parent_of(rating.organization) or rating.organization
         else:
             group = rating.unit
         unit = grassroots_path(subject_path(rating), hierarchy.by_path)
         rights = row_rights(scope, rating, pool=pool, unit_path=unit, locked_units=locked)
-        rows.append(PoolRow(rating=rating, eligibility=verdict, rights=rights, group=group))
+        rows.append(
+            PoolRow(
+                rating=rating,
+                eligibility=verdict,
+                rights=rights,
+                group=group,
+                scores=score_lines.get(rating.pk, []),
+            )
+        )
     rows.sort(key=lambda row: (row.group.path, _row_name_key(row.rating)))
     return rows
+
+
+def _score_lines(cycle, ratings: list[Rating]) -> dict[int, list[ScoreLine]]:
+    """Each rating's criteria with its points, in two queries (none without scores)."""
+    if not cycle.uses_scores or not ratings:
+        return {}
+    criteria: dict[str, list[Criterion]] = {}
+    for criterion in Criterion.objects.filter(cycle=cycle).order_by("order"):
+        criteria.setdefault(criterion.framework, []).append(criterion)
+    points = {
+        (score.rating_id, score.criterion_id): score
+        for score in CriterionScore.objects.filter(rating__in=[r.pk for r in ratings])
+    }
+    lines = {}
+    for rating in ratings:
+        framework = framework_of(subject_kind=rating.subject_kind, subject=rating.subject)
+        lines[rating.pk] = [
+            ScoreLine(
+                criterion=criterion,
+                self_points=getattr(points.get((rating.pk, criterion.pk)), "self_points", None),
+                decided_points=getattr(
+                    points.get((rating.pk, criterion.pk)), "decided_points", None
+                ),
+            )
+            for criterion in criteria.get(framework, [])
+        ]
+    return lines
 
 
 def _row_name_key(rating: Rating) -> str:

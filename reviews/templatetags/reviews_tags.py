@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
@@ -39,3 +41,11 @@ def cycle_deadlines(cycle, *, strong=False):
     """The cycle's deadlines as the screens say them: to finish by, then the dossier's (QĐ 366),
     or the one deadline of HD 21 cycles."""
     return {"cycle": cycle, "strong": strong}
+
+
+@register.filter
+def points(value, empty="—"):
+    """A score or a percentage the Vietnamese way: 76,5 (no trailing zeros); `empty` if none."""
+    if value is None or value == "":
+        return empty
+    return f"{Decimal(value).normalize():f}".replace(".", ",")

@@ -174,16 +174,24 @@ class RatingUpdateView(CycleMixin, View):
         row = self._row(pool, rating.pk)
         if not row.rights.any:
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-        form = RatingRowForm(request.POST, rights=row.rights, comments=row.comment_fields)
+        form = RatingRowForm(
+            request.POST,
+            rights=row.rights,
+            comments=row.comment_fields,
+            facts=row.fact_fields,
+            scores=row.scores,
+        )
         if not form.is_valid():
             errors = [str(e) for errs in form.errors.values() for e in errs]
             return render_row(request, row, pool=pool, scope=self.scope, errors=errors)
         try:
+            scores = form.scores()
             ratings_record(
                 cycle=self.cycle,
                 changes={rating.pk: form.changes()},
                 acting_user=request.user,
                 expected_versions={rating.pk: form.cleaned_data["version"]},
+                scores={rating.pk: scores} if scores else None,
             )
         except ValidationError as error:
             return render_row(
@@ -245,11 +253,21 @@ class TakeProposalsView(PoolActionView):
             raise ValidationError(
                 _("Không có đề xuất nào đang chờ quyết định."), code="nothing_to_take"
             )
+        # Under QĐ 366 the self-scores become the decided scores where none is given yet.
+        scores = {
+            row.rating.pk: {
+                line.criterion.pk: {"decided_points": line.self_points}
+                for line in row.scores
+                if line.decided_points is None and line.self_points is not None
+            }
+            for row in rows
+        }
         ratings_record(
             cycle=self.cycle,
             changes={row.rating.pk: {"decision_level": row.rating.proposal_level} for row in rows},
             acting_user=request.user,
             reason=_("Lấy đề xuất của chi bộ làm quyết định"),
+            scores={pk: lines for pk, lines in scores.items() if lines} or None,
         )
         return _("Đã lấy %(count)s đề xuất làm quyết định.") % {"count": len(rows)}
 

@@ -1,0 +1,113 @@
+"""Scores on the pool screen of a QĐ 366 cycle: typed per criterion inline, totals computed,
+the level they allow shown, queries constant (issue #13, points 2–3)."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from organizations.models import Role
+from reviews.models import Criterion, CriterionScore, Framework, Level, Rating
+from reviews.services import cycle_change_status, cycle_create, cycle_prepare, ratings_record
+from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cycle_2026(small_bloc):
+    cycle = cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ đánh giá 2026")
+    return cycle_change_status(cycle=cycle, status="open")
+
+
+@pytest.fixture
+def clerk(small_bloc):
+    user = UserFactory(username="canbo")
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
+    return user
+
+
+@pytest.fixture
+def rating(cycle_2026, small_bloc):
+    return Rating.objects.get(
+        cycle=cycle_2026, member=small_bloc["members"][2], subject_kind="member"
+    )
+
+
+def criteria(cycle):
+    return list(Criterion.objects.filter(cycle=cycle, framework=Framework.MEMBER).order_by("order"))
+
+
+def row_post(client, rating, **fields):
+    data = {"version": rating.version, **fields}
+    return client.post(reverse("reviews:rating-update", args=[rating.pk]), data)
+
+
+def test_scores_typed_inline_give_the_totals_and_the_allowed_level(
+    client, clerk, cycle_2026, rating
+):
+    client.force_login(clerk)
+    fields = {}
+    for criterion, points in zip(criteria(cycle_2026), ["9", "9,5", "9", "40", "15"], strict=True):
+        fields[f"s{criterion.pk}"] = points
+        fields[f"d{criterion.pk}"] = points
+    response = row_post(
+        client,
+        rating,
+        tasks_done_percent="100",
+        tasks_beyond_percent="10",
+        tasks_late_percent="0",
+        shortcomings_fixed="fixed",
+        **fields,
+    )
+    assert response.status_code == 200
+    rating.refresh_from_db()
+    assert (rating.self_score, rating.decided_score) == (Decimal("82.5"), Decimal("82.5"))
+    assert "Tổng điểm 82,5/100: cao nhất “Hoàn thành tốt nhiệm vụ”" in response.text
+    assert 'data-testid="score-totals"' in response.text
+
+
+def test_a_score_above_its_maximum_is_shown_and_nothing_is_saved(client, clerk, cycle_2026, rating):
+    client.force_login(clerk)
+    first = criteria(cycle_2026)[0]
+    response = row_post(client, rating, **{f"s{first.pk}": "10,5"})
+    assert "vượt điểm tối đa 10" in response.text
+    assert not CriterionScore.objects.filter(rating=rating).exists()
+
+
+def test_taking_the_proposals_takes_the_self_scores_too(client, clerk, cycle_2026, rating):
+    all_criteria = criteria(cycle_2026)
+    points = dict(zip((c.pk for c in all_criteria), ["9", "9", "9", "45", "18"], strict=True))
+    ratings_record(
+        cycle=cycle_2026,
+        changes={
+            rating.pk: {
+                "proposal_level": Level.EXCELLENT,
+                "tasks_done_percent": Decimal(100),
+                "tasks_beyond_percent": Decimal(30),
+                "tasks_late_percent": Decimal(0),
+                "shortcomings_fixed": "none",
+            }
+        },
+        scores={rating.pk: {pk: {"self_points": value} for pk, value in points.items()}},
+        acting_user=clerk,
+    )
+    client.force_login(clerk)
+    client.post(reverse("reviews:pool-take-proposals", args=[rating.pool_id]))
+    rating.refresh_from_db()
+    assert (rating.decision_level, rating.decided_score) == (Level.EXCELLENT, Decimal(90))
+
+
+def test_score_screen_queries_do_not_grow_with_members(
+    client, clerk, small_bloc, cycle_2026, rating, django_assert_max_num_queries
+):
+    client.force_login(clerk)
+    url = reverse("reviews:pool", args=[rating.pool_id])
+    with django_assert_max_num_queries(45) as small:
+        client.get(url)
+    for _ in range(40):
+        MemberFactory(organization=small_bloc["cell"])
+    cycle_prepare(cycle=cycle_2026)
+    assert Rating.objects.filter(pool=rating.pool_id).count() > 50
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
