@@ -154,6 +154,33 @@ class OverrideForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+class QuotaExceptionForm(forms.Form):
+    """The competent body's decision allowing a pool a higher rate (QĐ 366: up to 25%)."""
+
+    rate_percent = forms.DecimalField(
+        label=_("Tỷ lệ được phép (%)"),
+        min_value=1,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+    )
+    reason = forms.CharField(
+        label=_("Lý do (thành tích nổi bật của đơn vị)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reference = forms.CharField(
+        label=_("Số văn bản cho phép"),
+        max_length=100,
+        help_text=_("Ví dụ: 215-QĐ/ĐU ngày 20/11/2026."),
+    )
+
+
+class PeerGroupForm(forms.Form):
+    name = forms.CharField(label=_("Tên nhóm mới"), max_length=200)
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

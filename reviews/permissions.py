@@ -92,6 +92,16 @@ class Scope:
             roles.add(Role.OFFICE)
         return self.covers(pool.owner.path, roles)
 
+    def can_grant_exception(self, pool: Pool) -> bool:
+        """The competent body above a unit allows its pool the exception rate (QĐ 366: "cấp
+        có thẩm quyền … đối với tập thể, cá nhân thuộc quyền quản lý"): the Board of the
+        cycle's party committee; for the committee's own pools, only an administrator."""
+        if self.is_superuser:
+            return True
+        if pool.owner.depth == 1:
+            return False
+        return self.covers(pool.cycle.organization.path, {Role.ORGANIZATION_BOARD})
+
 
 def subject_path(rating: Rating) -> str:
     """Where the subject sat in the rating's cycle (`Rating.unit`)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import dashboard, guidance, ratings, submissions, suggestions
+from reviews.views import dashboard, guidance, peer_groups, ratings, submissions, suggestions
 
 app_name = "reviews"
 urlpatterns = [
@@ -19,6 +19,16 @@ urlpatterns = [
     path("nhom/<int:pk>/chot/", ratings.FinalizePoolView.as_view(), name="pool-finalize"),
     path("nhom/<int:pk>/mo-lai/", ratings.ReopenPoolView.as_view(), name="pool-reopen"),
     path("nhom/<int:pk>/chi-bo/", ratings.PoolGroupPickerView.as_view(), name="pool-groups"),
+    path(
+        "nhom/<int:pk>/ngoai-le/",
+        peer_groups.QuotaExceptionView.as_view(),
+        name="pool-exception",
+    ),
+    path(
+        "nhom/<int:pk>/nhom-tuong-dong/",
+        peer_groups.PeerGroupsView.as_view(),
+        name="peer-groups",
+    ),
     path("xep-loai/<int:pk>/", ratings.RatingUpdateView.as_view(), name="rating-update"),
     path("xep-loai/<int:pk>/dieu-chinh/", ratings.OverrideView.as_view(), name="rating-override"),
     path("xep-loai/<int:pk>/lich-su/", ratings.RatingHistoryView.as_view(), name="rating-history"),

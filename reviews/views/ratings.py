@@ -18,6 +18,7 @@ from reviews.forms import OverrideForm, PoolFilterForm, RatingRowForm, ReasonFor
 from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, Rating, SubjectKind
 from reviews.permissions import Scope
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
+from reviews.rules import rule_set_for
 from reviews.selectors import (
     CYCLE_SESSION_KEY,
     cycle_for_user,
@@ -140,6 +141,17 @@ class PoolView(CycleMixin, TemplateView):
             ),
             proposals_pending=sum(group.proposals_pending for group in groups),
             is_member_pool=pool.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER),
+            uses_peer_groups=rule_set_for(self.cycle.rule_set).uses_peer_groups,
+            exception=pool.exceptions.in_force().select_related("granted_by").first(),
+            exception_ceiling_percent=(
+                f"{(self.cycle.exception_ceiling * 100).normalize():f}".replace(".", ",")
+                if self.cycle.exception_ceiling is not None
+                else ""
+            ),
+            can_grant_exception=self.cycle.exception_ceiling is not None
+            and self.cycle.is_open
+            and not pool.is_finalized
+            and self.scope.can_grant_exception(pool),
         )
         return context
 

@@ -111,3 +111,51 @@ def test_score_screen_queries_do_not_grow_with_members(
     assert Rating.objects.filter(pool=rating.pool_id).count() > 50
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+@pytest.fixture
+def board(small_bloc):
+    user = UserFactory(username="bantochuc")
+    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
+    return user
+
+
+def test_the_board_grants_the_exception_on_a_units_pool_and_the_clerk_cannot(
+    client, clerk, board, cycle_2026, rating
+):
+    url = reverse("reviews:pool-exception", args=[rating.pool_id])
+    grant = {
+        "thao_tac": "cho-phep",
+        "rate_percent": "25",
+        "reason": "Đơn vị tiêu biểu",
+        "reference": "215-QĐ/ĐU",
+    }
+    client.force_login(clerk)
+    assert client.post(url, grant).status_code == 403
+    client.force_login(board)
+    page = client.get(reverse("reviews:pool", args=[rating.pool_id]))
+    assert "Cho phép vượt tỷ lệ" in page.text
+    response = client.post(url, {**grant, "rate_percent": "30"}, follow=True)
+    assert "không quá 25%" in response.text
+    response = client.post(url, grant, follow=True)
+    assert "215-QĐ/ĐU" in response.text
+    assert "(25% ×" in response.text
+
+
+def test_the_deciding_body_puts_a_member_in_a_new_peer_group(client, clerk, cycle_2026, rating):
+    client.force_login(clerk)
+    url = reverse("reviews:peer-groups", args=[rating.pool_id])
+    client.post(url, {"thao_tac": "them-nhom", "name": "Đảng viên là lãnh đạo phòng"})
+    page = client.get(url)
+    assert "Đảng viên là lãnh đạo phòng" in page.text
+    pools = page.context["pools"]
+    new = next(p for p in pools if p.peer_group_name == "Đảng viên là lãnh đạo phòng")
+    data = {f"r{r.pk}": str(r.pool_id) for r in page.context["ratings"]}
+    data[f"r{rating.pk}"] = str(new.pk)
+    response = client.post(url, data, follow=True)
+    assert "1 đối tượng chuyển nhóm" in response.text
+    rating.refresh_from_db()
+    assert rating.pool == new
+    del data[f"r{rating.pk}"]
+    response = client.post(url, data, follow=True)
+    assert "Chưa xếp vào nhóm nào" in response.text
