@@ -27,6 +27,7 @@ from reports.selectors import (
 from reports.selectors.lists import question_answer, question_text
 from reports.sheet import CENTER, Column, SheetWriter, fraction, new_workbook
 from reviews.models import Level, NotRatedReason, ReviewCycle
+from reviews.quota import quota_rule_text
 
 
 def _sheet_6f(workbook: Workbook, data: ReportData) -> None:
@@ -122,6 +123,7 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
             Column(_("Chi bộ đề xuất"), 9, "center"),
             Column(_("Biểu quyết (tán thành / không)"), 11, "center"),
             Column(_("Cấp ủy quyết định"), 10, "center"),
+            *_score_columns(data),
             Column(_("Điều chỉnh ngoài quy định"), 24),
             Column(_("Ghi chú"), 20),
         ],
@@ -147,6 +149,7 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
                     level_code(rating.proposal_level),
                     votes(rating),
                     level_code(rating.decision_level),
+                    *_score_values(data, rating),
                     override_text(rating),
                     " ".join(filter(None, [comments_text(rating), rating.note])),
                 ]
@@ -156,6 +159,19 @@ def _sheet_members(workbook: Workbook, data: ReportData) -> None:
     sheet.filter()
     sheet.note(_legend())
     sheet.footer()
+
+
+def _score_columns(data: ReportData) -> list[Column]:
+    """The total score beside the level, in cycles scored out of 100 (QĐ 366, Điều 10)."""
+    if not data.cycle.uses_scores:
+        return []
+    return [Column(_("Tổng điểm (/100)"), 9, "center")]
+
+
+def _score_values(data: ReportData, rating) -> list:
+    if not data.cycle.uses_scores:
+        return []
+    return [rating.decided_score if rating.decided_score is not None else ""]
 
 
 def _legend() -> str:
@@ -177,6 +193,7 @@ def _sheet_organizations(workbook: Workbook, data: ReportData) -> None:
             Column(_("Cấp quyết định"), 28),
             Column(_("Tự xếp loại"), 9, "center"),
             Column(_("Quyết định"), 10, "center"),
+            *_score_columns(data),
             Column(_("Không xếp loại (lý do)"), 18),
             Column(_("Điều chỉnh ngoài quy định"), 22),
             Column(_("Ghi chú"), 18),
@@ -197,6 +214,7 @@ def _sheet_organizations(workbook: Workbook, data: ReportData) -> None:
                 rating.pool.owner.name,
                 level_code(rating.self_level),
                 level_code(rating.decision_level),
+                *_score_values(data, rating),
                 rating.get_not_rated_reason_display(),
                 override_text(rating),
                 rating.note,
@@ -219,6 +237,7 @@ def _sheet_excellent(workbook: Workbook, data: ReportData) -> None:
             Column(_("TT"), 6, "center"),
             Column(_("Họ và tên / Tên tổ chức, tập thể"), 40),
             Column(_("Đơn vị, chi bộ"), 56),
+            *_score_columns(data),
             Column(_("Ghi chú"), 24),
         ],
         landscape=False,
@@ -227,7 +246,15 @@ def _sheet_excellent(workbook: Workbook, data: ReportData) -> None:
     for group in data.excellent:
         sheet.band(f"{group.label}: {len(group.lines)}")
         for number, line in enumerate(group.lines, start=1):
-            sheet.line([number, line.name, line.detail, override_text(line.rating)])
+            sheet.line(
+                [
+                    number,
+                    line.name,
+                    line.detail,
+                    *_score_values(data, line.rating),
+                    override_text(line.rating),
+                ]
+            )
     sheet.footer()
 
 
@@ -324,15 +351,6 @@ def _sheet_overrides(workbook: Workbook, data: ReportData) -> None:
     if not data.overrides:
         sheet.band(_("Không có trường hợp điều chỉnh ngoài quy định."))
     sheet.footer()
-
-
-def quota_rule_text(cycle: ReviewCycle) -> str:
-    return _(
-        'Công văn 897-CV/ĐUK, điểm 1: số lượng xếp loại "Hoàn thành xuất sắc nhiệm vụ" không '
-        'vượt quá %(rate)s%% so với tổng số được xếp loại "Hoàn thành tốt nhiệm vụ" của từng '
-        'cấp quyết định; số tối đa được làm tròn xuống (dưới 5 trường hợp "Hoàn thành tốt" thì '
-        'không có "Hoàn thành xuất sắc").'
-    ) % {"rate": f"{(cycle.quota_rate * 100).normalize():f}".replace(".", ",")}
 
 
 def _sheet_suggestions(workbook: Workbook, data: ReportData) -> None:

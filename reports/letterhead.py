@@ -88,6 +88,8 @@ class Letterhead:
     table_signer: str
     table_signer_position: str
     recipients: tuple[str, ...]
+    #: "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh": the body above the units, in running text.
+    standing_board: str = ""
 
     def document_number(self, number: str = "") -> str:
         """ "Số 12-BC/ĐUK", or "Số    -BC/ĐUK" with the number left to be written by hand."""
@@ -100,15 +102,33 @@ class Letterhead:
         return f"{self.place}, {vietnamese_date(day)}"
 
 
+def committee_text(node: Organization, *, province: str = "") -> str:
+    """The node's committee in running text: "Đảng ủy Khối các cơ quan tỉnh"."""
+    name = " ".join(node.name.split())
+    body = "Đảng ủy" + name[len("đảng bộ") :] if name.lower().startswith("đảng bộ") else name
+    return _without_province(body, province)
+
+
+def bloc_suffix(bloc: Organization) -> str:
+    """The issuing abbreviation of the party committee above the units: ĐUK for a bloc
+    (Đảng ủy Khối), ĐU for the party committees of 2025 (HD 36-HD/VPTW)."""
+    return "ĐUK" if " khối " in f" {bloc.name.lower()} " else "ĐU"
+
+
 def letterhead_for(node: Organization, *, bloc: Organization) -> Letterhead:
     province = province_of(bloc)
     place = province or _("Đồng Nai")
+    board = _("Ban Thường vụ %(committee)s") % {
+        "committee": committee_text(bloc, province=province)
+    }
+    committee = committee_text(bloc, province=province)
     if node.pk == bloc.pk:
         return Letterhead(
             superior_body=superior_body_of_bloc(bloc),
             issuing_body=committee_name(bloc, province=province),
             place=place,
-            number_suffix="BC/ĐUK",
+            number_suffix=f"BC/{bloc_suffix(bloc)}",
+            standing_board=board,
             signing_for=_("T/M BAN THƯỜNG VỤ"),
             signer_position=_("BÍ THƯ"),
             table_signer=_("TRƯỞNG BAN"),
@@ -116,7 +136,7 @@ def letterhead_for(node: Organization, *, bloc: Organization) -> Letterhead:
             recipients=(
                 _("- Ban Thường vụ Tỉnh ủy (b/c),"),
                 _("- Ban Tổ chức Tỉnh ủy (b/c),"),
-                _("- Các đồng chí Ủy viên Ban Thường vụ Đảng ủy Khối,"),
+                _("- Các đồng chí Ủy viên %(board)s,") % {"board": board},
                 _("- Các tổ chức cơ sở đảng trực thuộc,"),
                 _("- Lưu VP, BTC."),
             ),
@@ -132,10 +152,11 @@ def letterhead_for(node: Organization, *, bloc: Organization) -> Letterhead:
         signer_position=_("BÍ THƯ"),
         table_signer=signing_for,
         table_signer_position=_("BÍ THƯ"),
+        standing_board=board,
         recipients=(
-            _("- Ban Thường vụ Đảng ủy Khối (b/c),"),
-            _("- Ban Tổ chức Đảng ủy Khối,"),
-            _("- Ủy ban Kiểm tra Đảng ủy Khối,"),
+            _("- %(board)s (b/c),") % {"board": board},
+            _("- Ban Tổ chức %(committee)s,") % {"committee": committee},
+            _("- Ủy ban Kiểm tra %(committee)s,") % {"committee": committee},
             _("- Lưu hồ sơ chi bộ.") if is_cell else _("- Lưu VP."),
         ),
     )

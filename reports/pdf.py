@@ -20,6 +20,7 @@ from organizations.models import Organization, OrganizationKind
 from reports.formatting import LEVEL_CODES
 from reports.selectors import ReportData, report_data
 from reviews.models import Level, ReviewCycle
+from reviews.quota import percent, quota_rule_text
 
 # WeasyPrint logs every layout step at INFO; the server log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -56,7 +57,9 @@ def report_context(
         "sent": units.get("submitted", 0) + units.get("approved", 0),
         "level_codes": list(LEVEL_CODES.values()),
         "legend": "; ".join(f"{code} — {label}" for code, label in Level.choices),
-        "rate": f"{(data.cycle.quota_rate * 100).normalize():f}".replace(".", ","),
+        "rate": percent(data.cycle.quota_rate),
+        "quota_rule": quota_rule_text(data.cycle),
+        "board": head.standing_board,
         "proposals": [p.strip() for p in proposals.split("\n") if p.strip()],
         "signer_name": signer_name,
         "actor": _("chi bộ")

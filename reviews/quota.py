@@ -65,8 +65,7 @@ class QuotaStatus:
 
     @property
     def rate_percent(self) -> str:
-        value = self.rate * 100
-        return f"{value.normalize():f}".replace(".", ",")
+        return percent(self.rate)
 
 
 def quota_exceeded_error(status: QuotaStatus, *, pool: Pool | None = None) -> ValidationError:
@@ -90,6 +89,63 @@ def quota_exceeded_error(status: QuotaStatus, *, pool: Pool | None = None) -> Va
     if pool is not None:
         message = _("%(pool)s: ") + message
     return ValidationError(message, code="quota_exceeded", params=params)
+
+
+def quota_rule_text(cycle: ReviewCycle) -> str:
+    """The quota rule as printed, from the cycle's own settings and regime: its source, rate,
+    basis, scope (per body, or per peer group from QĐ 124), rounding and exception ceiling."""
+    from reviews.rules import rule_set_for
+
+    rules = rule_set_for(cycle.rule_set)
+    basis = (
+        _("“Hoàn thành tốt nhiệm vụ” trở lên")
+        if cycle.quota_basis == QuotaBasis.GOOD_OR_BETTER
+        else _("“Hoàn thành tốt nhiệm vụ”")
+    )
+    scope = (
+        _(
+            "trong từng nhóm đối tượng có vị trí, vai trò, chức năng, nhiệm vụ tương đồng của mỗi "
+            "cấp quyết định"
+        )
+        if rules.uses_peer_groups
+        else _("của từng cấp quyết định")
+    )
+    text = _(
+        "%(source)s: số lượng xếp loại “Hoàn thành xuất sắc nhiệm vụ” không vượt quá %(rate)s%% "
+        "số được xếp loại %(basis)s %(scope)s"
+    ) % {
+        "source": rules.quota_source,
+        "rate": percent(cycle.quota_rate),
+        "basis": basis,
+        "scope": scope,
+    }
+    if cycle.quota_rounding == QuotaRounding.FLOOR:
+        fewest = (
+            next(
+                n
+                for n in range(1, 1001)
+                if allowed_excellent(basis_count=n, rate=cycle.quota_rate) >= 1
+            )
+            if cycle.quota_rate > 0
+            else 0
+        )
+        text += _(
+            "; số tối đa được làm tròn xuống (dưới %(fewest)s trường hợp “Hoàn thành tốt” "
+            "thì không có “Hoàn thành xuất sắc”)"
+        ) % {"fewest": fewest}
+    else:
+        text += _("; số tối đa được làm tròn đến số gần nhất")
+    if cycle.exception_ceiling is not None:
+        text += _(
+            "; đơn vị có thành tích nổi bật được cấp có thẩm quyền cho phép đến "
+            "%(ceiling)s%% bằng quyết định"
+        ) % {"ceiling": percent(cycle.exception_ceiling)}
+    return text + "."
+
+
+def percent(rate: Decimal) -> str:
+    """A rate as a percentage the Vietnamese way: 0.2 → "20", 0.125 → "12,5"."""
+    return f"{(Decimal(rate) * 100).normalize():f}".replace(".", ",")
 
 
 def basis_count(*, cycle: ReviewCycle, counts: dict[str, int]) -> int:

@@ -18,7 +18,7 @@ class QD124RuleSet(HD21RuleSet):
     code = RuleSetCode.QD124_2023
     regime = "QĐ 124-QĐ/TW"
     source = "QĐ 124-QĐ/TW; HD 25-HD/BTCTW"
-    quota_source = "QĐ 124-QĐ/TW: theo nhóm đối tượng có vị trí, vai trò tương đồng"
+    quota_source = "QĐ 124-QĐ/TW; HD 25-HD/BTCTW"
     uses_peer_groups = True
 
     def discipline_forces_not_completed(self, facts: MemberFacts) -> bool:

@@ -42,7 +42,7 @@ class QD366RuleSet:
     code = RuleSetCode.QD366_2025
     regime = "QĐ 366-QĐ/TW"
     source = TRIGGER_SOURCE
-    quota_source = "QĐ 366-QĐ/TW; HD 43-HD/BTCTW: theo nhóm đối tượng tương đồng"
+    quota_source = "QĐ 366-QĐ/TW; HD 43-HD/BTCTW"
     uses_peer_groups = True
     #: "Không kiểm điểm": exempt, suspended, admitted under 6 months (QĐ 366, Điều 5).
     not_reviewed_reasons = frozenset(

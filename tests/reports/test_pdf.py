@@ -95,7 +95,7 @@ def test_the_number_is_left_blank_and_the_date_can_be_given(report_bloc, tmp_pat
     assert "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TỈNH" in flat
     assert "ĐẢNG ỦY SỞ TÀI CHÍNH" in flat
     assert "T/M ĐẢNG ỦY" in flat
-    assert "- Ban Thường vụ Đảng ủy Khối (b/c)," in flat
+    assert "- Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh (b/c)," in flat
     assert "- Lưu VP." in flat
 
 
@@ -150,3 +150,32 @@ def test_the_issue_date_is_the_one_given(report_bloc):
         issued_on=datetime.date(2021, 11, 24),
     )
     assert "ngày 24 tháng 11 năm 2021" in html
+
+
+def test_a_2026_report_names_its_party_committee_and_prints_the_rule_of_its_regime(
+    small_bloc, tmp_path
+):
+    """QĐ 366: the committee of 2025 (ĐU, not ĐUK), the quota per peer group with its 25%
+    exception, the total score beside the level in the workbook (issue #13)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from organizations.services import organization_update
+    from reports.excel import build_workbook
+    from reviews.services import cycle_change_status, cycle_create
+
+    root = small_bloc["bloc"]
+    organization_update(organization=root, name="Đảng bộ Ủy ban nhân dân tỉnh Đồng Nai")
+    cycle = cycle_change_status(
+        cycle=cycle_create(organization=root, year=2026, title="Kỳ đánh giá 2026"), status="open"
+    )
+    flat = squeeze(pdf_text(build_pdf(cycle, root), tmp_path))
+    assert re.search(r"Số\s+-BC/ĐU\b", flat)
+    assert "Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh đã ban hành" in flat
+    assert "QĐ 366-QĐ/TW; HD 43-HD/BTCTW: số lượng xếp loại" in flat
+    assert "nhóm đối tượng có vị trí, vai trò, chức năng, nhiệm vụ tương đồng" in flat
+    assert "cho phép đến 25% bằng quyết định" in flat
+    sheet = load_workbook(BytesIO(build_workbook(cycle, root)))["Danh sách đảng viên"]
+    headers = [cell.value for cell in next(r for r in sheet.iter_rows() if r[0].value == "TT")]
+    assert headers.index("Tổng điểm (/100)") == headers.index("Cấp ủy quyết định") + 1
