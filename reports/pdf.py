@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -18,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrganizationKind
 from reports.formatting import LEVEL_CODES
+from reports.letterhead import letterhead_for
 from reports.selectors import ReportData, report_data
-from reviews.models import Level, ReviewCycle
+from reviews.models import Level, ReRating, ReviewCycle
 from reviews.quota import percent, quota_rule_text
 
 # WeasyPrint logs every layout step at INFO; the server log needs only its warnings.
@@ -96,5 +98,44 @@ def build_pdf(
     data = report_data(cycle, scope_node, with_lists=False)
     html = render_report_html(
         data, number=number, issued_on=issued_on, proposals=proposals, signer_name=signer_name
+    )
+    return html_to_pdf(html)
+
+
+@translation.override("vi")
+def build_rerating_pdf(rerating: ReRating) -> bytes:
+    """The re-rating decision (QĐ 366-QĐ/TW, Điều 15; HD 43-HD/BTCTW, Mẫu 03), issued by the
+    body that decided the first result, dated and numbered as recorded."""
+    rating = rerating.rating
+    pool = rating.pool
+    cycle = pool.cycle
+    head = letterhead_for(pool.owner, bloc=cycle.organization)
+    head = replace(
+        head,
+        recipients=(
+            _("- Như Điều 3,"),
+            _("- %(board)s (b/c),") % {"board": head.standing_board},
+            _("- Lưu hồ sơ."),
+        ),
+    )
+    subject = rating.subject
+    if rating.member is not None:
+        label = _("đồng chí %(name)s") % {"name": rating.member.full_name}
+    else:
+        label = str(subject)
+    html = render_to_string(
+        "reports/rerating.html",
+        {
+            "rerating": rerating,
+            "rating": rating,
+            "cycle": cycle,
+            "head": head,
+            "document_number": _("Số %(reference)s") % {"reference": rerating.reference},
+            "place_and_date": head.place_and_date(rerating.decided_on),
+            "subject_label": label,
+            "old_label": Level(rerating.old_level).label,
+            "new_label": Level(rerating.new_level).label,
+            "signer_name": "",
+        },
     )
     return html_to_pdf(html)

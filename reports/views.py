@@ -18,8 +18,9 @@ from organizations.http import private_bytes_response
 from organizations.models import Organization
 from reports.bundle import build_bundle, unit_slug
 from reports.excel import build_workbook
-from reports.pdf import build_pdf
+from reports.pdf import build_pdf, build_rerating_pdf
 from reports.permissions import FORMATS, PDF, XLSX, allowed_formats
+from reviews.models import ReRating
 from reviews.views.ratings import CycleMixin
 
 CONTENT_TYPES = {
@@ -60,4 +61,21 @@ class DownloadView(CycleMixin, View):
         content = export(self.cycle, node, fmt)
         return private_bytes_response(
             content, filename=file_name(self.cycle, node, fmt), content_type=CONTENT_TYPES[fmt]
+        )
+
+
+class ReRatingDocumentView(CycleMixin, View):
+    """GET: the re-rating decision as PDF, for those who may see the rating."""
+
+    def get(self, request, pk: int):
+        rerating = get_object_or_404(
+            ReRating.objects.select_related(
+                "rating__member", "rating__organization", "rating__collective", "rating__pool"
+            ).filter(rating__in=self.scope.visible_ratings(self.cycle)),
+            pk=pk,
+        )
+        return private_bytes_response(
+            build_rerating_pdf(rerating),
+            filename=f"quyet-dinh-xep-loai-lai-{rerating.pk}.pdf",
+            content_type=CONTENT_TYPES[PDF],
         )

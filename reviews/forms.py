@@ -181,6 +181,27 @@ class PeerGroupForm(forms.Form):
     name = forms.CharField(label=_("Tên nhóm mới"), max_length=200)
 
 
+class ReRatingForm(forms.Form):
+    """Re-rating by the competent body (QĐ 366-QĐ/TW, Điều 15; Mẫu 03)."""
+
+    level = forms.ChoiceField(label=_("Mức xếp loại lại"), choices=Level.choices)
+    findings = forms.CharField(
+        label=_("Căn cứ (kết luận, phát hiện sau khi xếp loại)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reference = forms.CharField(
+        label=_("Số quyết định"), max_length=100, help_text=_("Ví dụ: 45-QĐ/ĐU.")
+    )
+    decided_on = forms.DateField(label=_("Ngày quyết định"), help_text=_("dd/mm/yyyy"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})

@@ -53,6 +53,7 @@ from reviews.models.ratings import (
     Rating,
     RatingChange,
     RatingQuerySet,
+    ReRating,
     ShortcomingsFixed,
     unit_id_of,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "Rating",
     "RatingChange",
     "RatingQuerySet",
+    "ReRating",
     "ReviewCycle",
     "ReviewCycleQuerySet",
     "RuleSetCode",

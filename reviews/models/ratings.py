@@ -357,3 +357,33 @@ class RatingChange(models.Model):
             return str(getattr(field, "verbose_name", self.field))
         except FieldDoesNotExist:  # a field since removed keeps its stored name
             return self.field
+
+
+class ReRating(models.Model):
+    """The competent body cancels a decided result after later findings and rates again by a
+    decision (QĐ 366-QĐ/TW, Điều 15; HD 43-HD/BTCTW, Mẫu 03). The first result stays here and in
+    the rating's history; reports, 6F and the quota read the new one."""
+
+    rating = models.ForeignKey(
+        Rating, on_delete=models.CASCADE, related_name="re_ratings", verbose_name=_("kết quả")
+    )
+    old_level = _level_field(_("kết quả đã quyết định"))
+    new_level = _level_field(_("kết quả xếp loại lại"))
+    findings = models.TextField(_("căn cứ (kết luận, phát hiện sau khi xếp loại)"), max_length=4000)
+    reference = models.CharField(_("số quyết định"), max_length=100)
+    decided_on = models.DateField(_("ngày quyết định"))
+    decided_by = acting_user_field(_("người nhập"))
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("xếp loại lại")
+        verbose_name_plural = _("xếp loại lại")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_level=models.F("new_level")), name="rerating_changes_the_level"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}: {self.old_level} → {self.new_level} ({self.reference})"

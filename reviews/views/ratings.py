@@ -8,13 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from organizations.models import Organization
 from organizations.widgets import PickerView
-from reviews.forms import OverrideForm, PoolFilterForm, RatingRowForm, ReasonForm
+from reviews.forms import (
+    OverrideForm,
+    PoolFilterForm,
+    RatingRowForm,
+    ReasonForm,
+    ReRatingForm,
+)
 from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, Rating, SubjectKind
 from reviews.permissions import Scope
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
@@ -31,6 +38,7 @@ from reviews.services import (
     pool_reopen,
     ratings_record,
 )
+from reviews.services.rerating import rating_rerate
 
 refused_log = logging.getLogger("kiemdiem.refused")
 
@@ -369,20 +377,58 @@ class OverrideView(CycleMixin, View):
 
 
 class RatingHistoryView(CycleMixin, TemplateView):
+    """A rating's history, its re-ratings, and the re-rating form for the body that decided."""
+
     template_name = "reviews/history.html"
+
+    def get_rating(self, pk) -> Rating:
+        return get_object_or_404(
+            self.scope.visible_ratings(self.cycle).select_related(
+                "member", "organization", "collective", "pool__owner", "pool__cycle"
+            ),
+            pk=pk,
+        )
+
+    def may_rerate(self, rating: Rating) -> bool:
+        return bool(rating.decision_level) and self.scope.can_decide(rating.pool)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rating = get_object_or_404(
-            self.scope.visible_ratings(self.cycle).select_related(
-                "member", "organization", "collective", "pool__owner"
-            ),
-            pk=kwargs["pk"],
-        )
+        rating = self.get_rating(kwargs["pk"])
         context["rating"] = rating
         context["changes"] = rating.changes.select_related("changed_by")
         context["pool_transitions"] = rating.pool.transitions.select_related("changed_by")
+        context["re_ratings"] = rating.re_ratings.select_related("decided_by")
+        if self.may_rerate(rating):
+            context["rerate_form"] = kwargs.get("rerate_form") or ReRatingForm(
+                initial={"decided_on": timezone.localdate()}
+            )
         return context
+
+    def post(self, request, pk):
+        """Re-rate (QĐ 366-QĐ/TW, Điều 15): the decided result is cancelled and replaced."""
+        rating = self.get_rating(pk)
+        if not self.may_rerate(rating):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+        form = ReRatingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                rating_rerate(
+                    rating=rating,
+                    level=data["level"],
+                    findings=data["findings"],
+                    reference=data["reference"],
+                    decided_on=data["decided_on"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                for text in error_messages(error, request):
+                    form.add_error(None, text)
+            else:
+                messages.success(request, _("Đã ghi quyết định xếp loại lại."))
+                return redirect("reviews:rating-history", pk=rating.pk)
+        return self.render_to_response(self.get_context_data(pk=pk, rerate_form=form))
 
 
 class PoolGroupPickerView(CycleMixin, PickerView):
@@ -392,7 +438,5 @@ class PoolGroupPickerView(CycleMixin, PickerView):
 
     def queryset(self, request, pk):
         pool = self.get_pool(pk)
-        cells = Rating.objects.filter(self.scope.subject_filter(), pool=pool).values(
-            "member__organization"
-        )
+        cells = Rating.objects.filter(self.scope.subject_filter(), pool=pool).values("unit")
         return Organization.objects.filter(pk__in=cells).order_by("path")
