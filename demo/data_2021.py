@@ -519,6 +519,9 @@ DOSSIER_TITLES = {
     DossierKind.MINUTES: ("Biên bản hội nghị kiểm điểm", "bien-ban-hoi-nghi"),
     DossierKind.DECISION: ("Quyết định công nhận kết quả xếp loại", "quyet-dinh-xep-loai"),
     DossierKind.COLLECTIVE_REPORT: ("Báo cáo kiểm điểm tập thể", "bao-cao-kiem-diem"),
+    DossierKind.SELF_REVIEWS: ("Bản tự kiểm điểm, tự chấm điểm của cá nhân", "ban-kiem-diem"),
+    DossierKind.RESIDENCE_COMMENTS: ("Nhận xét của chi ủy nơi cư trú", "nhan-xet-noi-cu-tru"),
+    DossierKind.APPRAISAL: ("Tổng hợp kết quả thẩm định, đánh giá", "tong-hop-tham-dinh"),
 }
 
 #: Special cases of DOMAIN.md §4–5: count at scale 1.0, and the count kept at any smaller scale.

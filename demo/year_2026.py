@@ -88,7 +88,6 @@ from organizations.services import (
 )
 from reviews.models import (
     LEVEL_RANK,
-    REQUIRED_DOSSIER_KINDS,
     Criterion,
     CriterionPart,
     CycleStatus,
@@ -101,6 +100,7 @@ from reviews.models import (
     SubmissionState,
 )
 from reviews.quota import quota_status_from_counts, rates_in_force
+from reviews.rules import rule_set_for
 from reviews.rules.peer_groups import framework_of
 from reviews.selectors import Hierarchy, eligibilities
 from reviews.services import (
@@ -567,7 +567,7 @@ class _Year2026:
             clerk = self.clerk_of(unit)
             for pool in pools[unit.pk]:
                 pool_finalize(pool=pool, acting_user=clerk)
-            for kind in REQUIRED_DOSSIER_KINDS:
+            for kind in rule_set_for(cycle.rule_set).required_dossier_kinds:
                 title, slug = DOSSIER_TITLES[kind]
                 dossier_item_add(
                     submission=submission,

@@ -100,17 +100,22 @@ class SubmissionTransition(models.Model):
 
 
 class DossierKind(models.TextChoices):
-    """Dossier items a grassroots unit sends upward (DOMAIN.md §8; QĐ 366 Điều 17)."""
+    """Dossier items a grassroots unit sends upward (DOMAIN.md §8; QĐ 366 Điều 17, Mẫu 04)."""
 
     MINUTES = "minutes", _("Biên bản hội nghị kiểm điểm")
     DECISION = "decision", _("Quyết định công nhận kết quả xếp loại")
     COLLECTIVE_REPORT = "collective_report", _("Báo cáo kiểm điểm tập thể")
+    SELF_REVIEWS = "self_reviews", _("Bản kiểm điểm, tự đánh giá của cá nhân")
+    RESIDENCE_COMMENTS = "residence_comments", _("Nhận xét của chi ủy, chi bộ nơi cư trú")
+    APPRAISAL = "appraisal", _("Tổng hợp kết quả thẩm định, đánh giá, xếp loại")
     SUGGESTION_LETTER = "suggestion_letter", _("Văn bản gợi ý kiểm điểm")
+    COMMENTS_RECEIVED = "comments_received", _("Ý kiến góp ý của tổ chức, cá nhân")
     COMPLAINT = "complaint", _("Đơn thư, ý kiến phản ánh và kết quả giải quyết")
     OTHER = "other", _("Tài liệu khác")
 
 
-#: Items without which a unit cannot submit (issue "submission and approval", point 2).
+#: Items without which a unit cannot submit under HD 21 (issue "submission and approval",
+#: point 2); each rule set names its own (`RuleSet.required_dossier_kinds`).
 REQUIRED_DOSSIER_KINDS = (
     DossierKind.MINUTES,
     DossierKind.DECISION,

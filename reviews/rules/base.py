@@ -170,6 +170,9 @@ class RuleSet(Protocol):
     #: From QĐ 124 the quota is counted per peer group (DOMAIN.md §10, §13).
     uses_peer_groups: bool
     not_reviewed_reasons: frozenset[str]
+    #: The dossier's items in order (the checklist) and those a unit cannot submit without.
+    dossier_kinds: tuple[str, ...]
+    required_dossier_kinds: tuple[str, ...]
 
     def defaults(self, year: int) -> dict[str, Any]:
         """The cycle settings this regime prescribes, copied into a new cycle."""

@@ -11,7 +11,14 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from members.models import StatusPeriod
-from reviews.models import NOT_REVIEWED_REASONS, Level, NotRatedReason, RuleSetCode
+from reviews.models import (
+    NOT_REVIEWED_REASONS,
+    REQUIRED_DOSSIER_KINDS,
+    DossierKind,
+    Level,
+    NotRatedReason,
+    RuleSetCode,
+)
 from reviews.rules.base import (
     CollectiveFacts,
     Eligibility,
@@ -48,6 +55,14 @@ class HD21RuleSet:
     quota_source = "HD 21-HD/BTCTW; Công văn 897-CV/ĐUK, điểm 1"
     uses_peer_groups = False
     not_reviewed_reasons = NOT_REVIEWED_REASONS
+    dossier_kinds = (
+        DossierKind.COLLECTIVE_REPORT,
+        DossierKind.MINUTES,
+        DossierKind.DECISION,
+        DossierKind.SUGGESTION_LETTER,
+        DossierKind.COMPLAINT,
+    )
+    required_dossier_kinds = REQUIRED_DOSSIER_KINDS
 
     def defaults(self, year: int) -> dict:
         """The quota of HD 21: 20% of those rated exactly HTTNV, rounded down, no exception."""

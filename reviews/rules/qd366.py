@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from members.models import StatusPeriod
-from reviews.models import Level, NotRatedReason, RuleSetCode
+from reviews.models import DossierKind, Level, NotRatedReason, RuleSetCode
 from reviews.rules.base import (
     CollectiveFacts,
     Eligibility,
@@ -48,6 +48,20 @@ class QD366RuleSet:
     not_reviewed_reasons = frozenset(
         {NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED, NotRatedReason.NEW_MEMBER}
     )
+    #: The 9 items of Điều 17 (HD 43, Mẫu 04 "Danh mục hồ sơ"), in its order.
+    dossier_kinds = (
+        DossierKind.COLLECTIVE_REPORT,
+        DossierKind.SELF_REVIEWS,
+        DossierKind.RESIDENCE_COMMENTS,
+        DossierKind.MINUTES,
+        DossierKind.APPRAISAL,
+        DossierKind.DECISION,
+        DossierKind.SUGGESTION_LETTER,
+        DossierKind.COMMENTS_RECEIVED,
+        DossierKind.COMPLAINT,
+    )
+    #: Always made; suggestions, comments and complaints only when there were any.
+    required_dossier_kinds = dossier_kinds[:6]
 
     def defaults(self, year: int) -> dict:
         """Bands 90/70/50, 30% beyond and 20% late, units under 70%, 20% quota with a 25%

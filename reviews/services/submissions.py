@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Role, RoleAssignment
 from reviews.models import (
-    REQUIRED_DOSSIER_KINDS,
     SUBMISSION_TRANSITIONS,
     DossierItem,
     DossierKind,
@@ -29,6 +28,7 @@ from reviews.models import (
     SubmissionTransition,
 )
 from reviews.quota import quota_exceeded_error, quotas_by_pool
+from reviews.rules import rule_set_for
 from reviews.services.notifications import notify
 from reviews.services.suggestions import unanswered_suggestions
 from reviews.services.uploads import check_upload
@@ -74,7 +74,7 @@ def submission_problems(submission: Submission) -> list[ValidationError]:
             _("Thiếu tài liệu: %(kind)s.") % {"kind": DossierKind(kind).label},
             code="dossier_missing",
         )
-        for kind in REQUIRED_DOSSIER_KINDS
+        for kind in rule_set_for(submission.cycle.rule_set).required_dossier_kinds
         if kind not in present
     )
     return problems

@@ -14,6 +14,7 @@ from organizations.http import private_file_response
 from organizations.models import Role
 from reviews.models import DossierItem, DossierKind, Pool, Submission, SubmissionState
 from reviews.quota import quotas_by_pool
+from reviews.rules import rule_set_for
 from reviews.services import (
     dossier_item_add,
     dossier_item_remove,
@@ -24,6 +25,9 @@ from reviews.views.ratings import CycleMixin, error_messages
 
 
 class DossierUploadForm(forms.Form):
+    """An item of the dossier; the kinds offered are the cycle's regime's (Mẫu 04 under QĐ 366)
+    and "other"."""
+
     kind = forms.ChoiceField(
         label=gettext_lazy("Loại tài liệu"),
         choices=DossierKind.choices,
@@ -45,6 +49,13 @@ class DossierUploadForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds:
+            self.fields["kind"].choices = [
+                (kind, DossierKind(kind).label) for kind in (*kinds, DossierKind.OTHER)
+            ]
 
 
 class SubmissionMixin(CycleMixin):
@@ -79,18 +90,26 @@ class SubmissionView(SubmissionMixin, TemplateView):
         )
         quotas = quotas_by_pool(pools)
         editable = self.cycle.is_open and not submission.is_locked
+        items = list(submission.dossier_items.present().select_related("uploaded_by"))
+        rules = rule_set_for(self.cycle.rule_set)
+        present = {item.kind for item in items}
+        checklist = [
+            (DossierKind(kind).label, kind in rules.required_dossier_kinds, kind in present)
+            for kind in rules.dossier_kinds
+        ]
         context.update(
             cycle=self.cycle,
             submission=submission,
             pools=[(pool, quotas[pool.pk]) for pool in pools],
             problems=submission_problems(submission) if not submission.is_locked else [],
-            items=submission.dossier_items.present().select_related("uploaded_by"),
+            items=items,
+            checklist=checklist,
             transitions=submission.transitions.select_related("changed_by"),
             can_submit=self.is_clerk(submission) and editable,
             can_upload=self.is_clerk(submission) and editable,
             can_review=self.is_board(submission) and submission.state == SubmissionState.SUBMITTED,
             can_reopen=self.is_board(submission) and submission.state == SubmissionState.APPROVED,
-            upload_form=DossierUploadForm(),
+            upload_form=DossierUploadForm(kinds=rules.dossier_kinds),
         )
         return context
 
@@ -136,7 +155,9 @@ class DossierUploadView(SubmissionMixin, View):
         submission = self.get_submission(pk)
         if not self.is_clerk(submission) or not self.cycle.is_open:
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-        form = DossierUploadForm(request.POST, request.FILES)
+        form = DossierUploadForm(
+            request.POST, request.FILES, kinds=rule_set_for(self.cycle.rule_set).dossier_kinds
+        )
         if not form.is_valid():
             for errors in form.errors.values():
                 for text in errors:

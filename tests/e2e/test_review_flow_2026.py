@@ -100,10 +100,15 @@ def test_a_unit_scores_cuts_to_its_peer_group_quota_and_is_approved(
     # Dossier and submission.
     submission = Submission.objects.get(cycle=members.cycle, organization__code=UNIT)
     page.goto(f"{base}/danh-gia/bao-cao/{submission.pk}/")
+    # The 9 items of QĐ 366 Điều 17 (Mẫu 04): the six always made are required.
+    expect(page.get_by_test_id("dossier-checklist").locator("li")).to_have_count(9)
     for kind in (
-        "Biên bản hội nghị kiểm điểm",
-        "Quyết định công nhận kết quả xếp loại",
         "Báo cáo kiểm điểm tập thể",
+        "Bản kiểm điểm, tự đánh giá của cá nhân",
+        "Nhận xét của chi ủy, chi bộ nơi cư trú",
+        "Biên bản hội nghị kiểm điểm",
+        "Tổng hợp kết quả thẩm định, đánh giá, xếp loại",
+        "Quyết định công nhận kết quả xếp loại",
     ):
         page.get_by_label("Loại tài liệu").select_option(label=kind)
         page.get_by_label("Tệp (tối đa 20 MB)").set_input_files(

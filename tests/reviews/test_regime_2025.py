@@ -311,3 +311,17 @@ def test_the_exception_is_refused_under_hd21(open_cycle, small_bloc, clerk):
             pool=pool, rate=Decimal("0.25"), reason="x", reference="1", acting_user=clerk
         )
     assert error.value.code == "no_exception_in_regime"
+
+
+def test_a_2026_dossier_needs_the_six_items_always_made_dieu_17_mau_04(cycle_2026, small_bloc):
+    from reviews.models import DossierKind, Submission
+    from reviews.rules import rule_set_for
+    from reviews.services import submission_problems
+
+    rules = rule_set_for(cycle_2026.rule_set)
+    assert len(rules.dossier_kinds) == 9
+    submission = Submission.objects.get(cycle=cycle_2026, organization=small_bloc["unit"])
+    missing = [p for p in submission_problems(submission) if p.code == "dossier_missing"]
+    assert len(missing) == 6
+    assert DossierKind.RESIDENCE_COMMENTS in rules.required_dossier_kinds
+    assert DossierKind.COMPLAINT not in rules.required_dossier_kinds
