@@ -50,6 +50,7 @@ MEMBER_FIELDS = (
     "admitted_on",
     "official_on",
     "is_civil_servant",
+    "outside_political_system",
     "leadership_post",
     "managing_level",
     "left_on",
@@ -62,6 +63,8 @@ DISCIPLINE_FIELDS = (
     "counted_year",
     "violation",
     "issued_by",
+    "duty_related",
+    "self_remedied",
 )
 
 
@@ -190,7 +193,17 @@ class MemberAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
         fieldsets = [
             (None, {"fields": ("full_name", "gender", "date_of_birth", "card_number")}),
             (_("Sinh hoạt đảng"), {"fields": ("organization", "admitted_on", "official_on")}),
-            (_("Công tác"), {"fields": ("is_civil_servant", "leadership_post", "managing_level")}),
+            (
+                _("Công tác"),
+                {
+                    "fields": (
+                        "is_civil_servant",
+                        "outside_political_system",
+                        "leadership_post",
+                        "managing_level",
+                    )
+                },
+            ),
         ]
         if obj is None:
             # Admitted here or transferred in; leaving is recorded later, on the member's page.

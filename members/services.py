@@ -28,6 +28,7 @@ MEMBER_UPDATE_FIELDS = frozenset(
         "admitted_on",
         "official_on",
         "is_civil_servant",
+        "outside_political_system",
         "leadership_post",
         "managing_level",
     }
@@ -253,6 +254,8 @@ def member_discipline(
     violation: str,
     issued_by: str = "",
     counted_year: int | None = None,
+    duty_related: bool = True,
+    self_remedied: bool = False,
     acting_user: User | None = None,
 ) -> DisciplineRecord:
     """Record a disciplinary decision (counted once, in `counted_year`, default its year)."""
@@ -264,6 +267,8 @@ def member_discipline(
         violation=violation,
         issued_by=issued_by,
         counted_year=counted_year or decided_on.year,
+        duty_related=duty_related,
+        self_remedied=self_remedied,
     )
     record.full_clean()
     record.save()
