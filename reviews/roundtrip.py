@@ -12,7 +12,9 @@ stale versions) show as row errors before anything is written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -50,14 +52,15 @@ from members.imports.sheets import (
     write_row,
     write_title,
 )
-from members.imports.values import Choices, header_key, parse_count, show
+from members.imports.values import CellError, Choices, header_key, parse_count, show
 from members.models import ImportBatch, ImportKind
 from organizations.templatetags.people import person_name
 from reviews.forms import MAX_VOTES
-from reviews.models import Level, Pool
+from reviews.models import Criterion, Framework, Level, Pool
 from reviews.permissions import Scope, locked_unit_paths
 from reviews.selectors import PoolRow, pool_rows
 from reviews.services import ratings_record
+from reviews.services.scores import parse_points
 
 SALT = "reviews.roundtrip.rating-sheet"
 SIGNATURE_LABEL = "Mã xác thực (không sửa)"
@@ -88,6 +91,50 @@ COLUMNS = (
     Column("version", "Phiên bản", required=True, width=8),
 )
 LABELS = {column.key: column.label for column in COLUMNS}
+SELF_PREFIX, DECIDED_PREFIX = "self_", "decided_"
+
+
+def columns_for(pool: Pool) -> tuple[Column, ...]:
+    """The sheet's columns: under QĐ 366 each criterion's self-score and decided score (by
+    its number in the member's framework) and the totals come after the decision."""
+    if not pool.cycle.uses_scores:
+        return COLUMNS
+    counts = Counter(
+        Criterion.objects.filter(
+            cycle=pool.cycle, framework__in=[Framework.MEMBER, Framework.OUTSIDE]
+        ).values_list("framework", flat=True)
+    )
+    criteria = max(counts.values(), default=0)
+    scores = [
+        Column(f"{prefix}{number}", label % {"n": number}, width=9)
+        for number in range(1, criteria + 1)
+        for prefix, label in (
+            (SELF_PREFIX, _("Tự chấm tiêu chí %(n)s")),
+            (DECIDED_PREFIX, _("Cấp ủy chấm tiêu chí %(n)s")),
+        )
+    ]
+    totals = [
+        Column("self_score", _("Tổng điểm tự chấm"), width=9),
+        Column("decided_score", _("Tổng điểm cấp ủy"), width=9),
+    ]
+    return (*COLUMNS[:-2], *scores, *totals, *COLUMNS[-2:])
+
+
+def _score_key(key: str) -> tuple[str, int] | None:
+    """("self_points" | "decided_points", criterion number) for a score column's key."""
+    for prefix, name in ((SELF_PREFIX, "self_points"), (DECIDED_PREFIX, "decided_points")):
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            return name, int(key[len(prefix) :])
+    return None
+
+
+def _right_of(key: str) -> str:
+    score = _score_key(key)
+    if score is not None:
+        return "self_level" if score[0] == "self_points" else "decision"
+    return RIGHT_OF[key]
+
+
 LEVEL_FIELDS = ("self_level", "proposal_level", "decision_level")
 VOTE_FIELDS = ("votes_for", "votes_against")
 EDITABLE = ("self_level", "proposal_level", "votes_for", "votes_against", "decision_level")
@@ -127,20 +174,32 @@ def _rating_sheet(pool: Pool, scope: Scope, user) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = _("Xếp loại đảng viên")
+    columns = columns_for(pool)
     write_title(
         ws,
         _("KẾT QUẢ XẾP LOẠI ĐẢNG VIÊN NĂM %(year)s — %(unit)s")
         % {"year": cycle.year, "unit": pool.owner.name.upper()},
         _(
-            "Chỉ sửa các ô trắng (mức xếp loại chọn trong danh sách, số phiếu là số nguyên). "
-            "Không sửa các cột ẩn và trang “Thông tin”."
+            "Chỉ sửa các ô trắng (mức xếp loại chọn trong danh sách, số phiếu là số nguyên, "
+            "điểm từng tiêu chí đến một chữ số thập phân). Không sửa các cột ẩn và trang "
+            "“Thông tin”."
         ),
-        len(COLUMNS),
+        len(columns),
     )
-    write_header(ws, HEADER_ROW, COLUMNS)
+    write_header(ws, HEADER_ROW, columns)
     rows = sheet_rows(pool, scope)
+    editable = EDITABLE + tuple(c.key for c in columns if _score_key(c.key))
     for index, row in enumerate(rows, start=1):
         rating, member = row.rating, row.rating.member
+        scores = []
+        if len(columns) != len(COLUMNS):
+            lines = dict(enumerate(row.scores, start=1))
+            for column in columns:
+                score = _score_key(column.key)
+                if score is not None:
+                    line = lines.get(score[1])
+                    scores.append(getattr(line, score[0]) if line else None)
+            scores += [rating.self_score, rating.decided_score]
         values = [
             index,
             member.full_name,
@@ -153,14 +212,15 @@ def _rating_sheet(pool: Pool, scope: Scope, user) -> bytes:
             rating.votes_for,
             rating.votes_against,
             _show_level(rating.decision_level),
+            *scores,
             rating.pk,
             rating.version,
         ]
         number = HEADER_ROW + index
-        write_row(ws, number, values, COLUMNS)
-        for key in EDITABLE:
-            cell = ws.cell(row=number, column=_column(key))
-            if row.eligibility.is_rated and getattr(row.rights, RIGHT_OF[key]):
+        write_row(ws, number, values, columns)
+        for key in editable:
+            cell = ws.cell(row=number, column=_column(key, columns))
+            if row.eligibility.is_rated and getattr(row.rights, _right_of(key)):
                 cell.protection = Protection(locked=False)
             else:
                 cell.font = EXAMPLE_FONT
@@ -168,15 +228,15 @@ def _rating_sheet(pool: Pool, scope: Scope, user) -> bytes:
     last = HEADER_ROW + max(len(rows), 1)
     _validations(ws, last)
     for key in ("rating_id", "version"):
-        ws.column_dimensions[get_column_letter(_column(key))].hidden = True
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(COLUMNS))}{last}"
+        ws.column_dimensions[get_column_letter(_column(key, columns))].hidden = True
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     protect(ws)
     _metadata_sheet(workbook, pool, user, count=len(rows))
     return workbook_bytes(workbook)
 
 
-def _column(key: str) -> int:
-    return next(i for i, column in enumerate(COLUMNS, start=1) if column.key == key)
+def _column(key: str, columns: tuple[Column, ...] = COLUMNS) -> int:
+    return next(i for i, column in enumerate(columns, start=1) if column.key == key)
 
 
 def _validations(ws, last: int) -> None:
@@ -264,12 +324,14 @@ def _show(key: str, value) -> str:
 
 @dataclass
 class SheetRow:
-    """A checked row: its rating, the changes it asks for and the version it was read at."""
+    """A checked row: its rating, the changes it asks for and the version it was read at;
+    `scores`: criterion id → {self_points | decided_points: new value}."""
 
     row: PoolRow
     changes: dict
     version: int
     reader: RowReader
+    scores: dict = field(default_factory=dict)
 
     @property
     def rating_id(self) -> int:
@@ -281,7 +343,8 @@ def rating_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
     try:
         with opened(data) as workbook:
             _check_signature(find_labelled(workbook, header_key(SIGNATURE_LABEL)), pool)
-            table = read_table(workbook, COLUMNS)
+            columns = columns_for(pool)
+            table = read_table(workbook, columns)
     except ImportRefused as refusal:
         return Preview(kind=ImportKind.RATINGS, refused=refusal)
     preview = Preview(kind=ImportKind.RATINGS, sheet=table.sheet)
@@ -289,7 +352,7 @@ def rating_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
     unit_locked = pool.owner.path in locked_unit_paths(pool.cycle)
     seen: dict[int, int] = {}
     for number, values in table.rows:
-        reader = RowReader(table, number, values, preview, COLUMNS)
+        reader = RowReader(table, number, values, preview, columns)
         rating_id = reader.read("rating_id", lambda v: parse_count(v, maximum=2**62), required=True)
         version = reader.read("version", lambda v: parse_count(v, maximum=2**31), required=True)
         new = {key: reader.read(key, LEVELS.parse) or "" for key in LEVEL_FIELDS}
@@ -310,12 +373,48 @@ def rating_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
             continue
         seen[rating_id] = number
         changes = {key: value for key, value in new.items() if getattr(row.rating, key) != value}
-        _check_row(reader, row, changes, version, unit_locked=unit_locked)
+        scores, score_keys = _read_scores(reader, row, columns)
+        if reader.failed:
+            continue
+        _check_row(reader, row, {**changes, **score_keys}, version, unit_locked=unit_locked)
         if not reader.failed:
-            preview.rows.append(_planned(reader, SheetRow(row, changes, version, reader)))
+            sheet_row = SheetRow(row, changes, version, reader, scores)
+            preview.rows.append(_planned(reader, sheet_row, score_keys))
     if preview.ok:
         _dry_run(preview, pool=pool, user=user)
     return preview
+
+
+def _parse_points(value) -> Decimal | None:
+    try:
+        return parse_points(value)
+    except ValidationError as error:
+        raise CellError(" ".join(error.messages), code=error.code or "invalid") from None
+
+
+def _points_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+
+
+def _read_scores(reader: RowReader, row: PoolRow, columns) -> tuple[dict, dict]:
+    """The criterion scores the row changes: (criterion id → {field: value}, column key →
+    (old, new)) for the preview."""
+    lines = dict(enumerate(row.scores, start=1))
+    scores: dict[int, dict[str, Decimal | None]] = {}
+    changed: dict[str, tuple] = {}
+    for column in columns:
+        score = _score_key(column.key)
+        if score is None or score[1] not in lines:
+            continue
+        field_name, number = score
+        line = lines[number]
+        value = reader.read(column.key, _parse_points)
+        old = getattr(line, field_name)
+        if reader.failed or value == old:
+            continue
+        scores.setdefault(line.criterion.pk, {})[field_name] = value
+        changed[column.key] = (old, value)
+    return scores, changed
 
 
 def _check_row(
@@ -337,7 +436,7 @@ def _check_row(
         return
     pool = rating.pool
     for key in changes:
-        if getattr(row.rights, RIGHT_OF[key]):
+        if getattr(row.rights, _right_of(key)):
             continue
         if not pool.cycle.is_open:
             code, message = "cycle_closed", _("Kỳ đánh giá không mở: kết quả chỉ xem.")
@@ -349,7 +448,9 @@ def _check_row(
             message = _("Báo cáo của đơn vị đã gửi hoặc đã được phê duyệt: kết quả chỉ xem.")
         else:
             code = "no_right"
-            message = _("Bạn không có quyền sửa cột “%(column)s”.") % {"column": LABELS[key]}
+            message = _("Bạn không có quyền sửa cột “%(column)s”.") % {
+                "column": reader.labels.get(key, key)
+            }
         reader.fail(key, code, message)
     votes_for = changes.get("votes_for", rating.votes_for)
     votes_against = changes.get("votes_against", rating.votes_against)
@@ -359,13 +460,17 @@ def _check_row(
         )
 
 
-def _planned(reader: RowReader, sheet_row: SheetRow) -> PlannedRow:
+def _planned(reader: RowReader, sheet_row: SheetRow, score_keys: dict) -> PlannedRow:
     rating = sheet_row.row.rating
     member = rating.member
     label = f"{member.full_name} ({member.card_number})" if member.card_number else member.full_name
     changes = [
         Change(key, LABELS[key], _show(key, getattr(rating, key)), _show(key, value))
         for key, value in sheet_row.changes.items()
+    ]
+    changes += [
+        Change(key, reader.labels.get(key, key), _points_text(old), _points_text(new))
+        for key, (old, new) in score_keys.items()
     ]
     action = UPDATE if changes else UNCHANGED
     return PlannedRow(reader.number, reader.ref("full_name"), label, action, changes, sheet_row)
@@ -378,18 +483,20 @@ def _lowering_first(plan: PlannedRow) -> bool:
 
 
 def _record_call(plans: list[PlannedRow], *, pool: Pool, user, reason: str = "") -> None:
+    scores = {plan.payload.rating_id: plan.payload.scores for plan in plans if plan.payload.scores}
     ratings_record(
         cycle=pool.cycle,
         changes={plan.payload.rating_id: plan.payload.changes for plan in plans},
         acting_user=user,
         reason=reason,
         expected_versions={plan.payload.rating_id: plan.payload.version for plan in plans},
+        scores=scores or None,
     )
 
 
 def _fail(preview: Preview, plan: PlannedRow, error: ValidationError) -> None:
     failure = ApplyFailed.from_validation(plan, error)
-    keys = list(plan.payload.changes)
+    keys = list(plan.payload.changes) or [change.field for change in plan.changes]
     key = "decision_level" if "decision_level" in keys else keys[0]
     if failure.code == "stale_rating":
         key = "version"

@@ -297,3 +297,58 @@ def test_apply_refuses_a_batch_applied_twice(pool, clerk, small_bloc):
     assert RatingChange.objects.count() == 1
     assert ImportBatch.objects.get().counts["updated"] == 1
     assert "already_applied" in codes(preview)
+
+
+@pytest.fixture
+def scored_pool(small_bloc):
+    from reviews.services import cycle_change_status, cycle_create
+
+    cycle = cycle_change_status(
+        cycle=cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ 2026"),
+        status="open",
+    )
+    return Rating.objects.get(
+        cycle=cycle, member=small_bloc["members"][1], subject_kind="member"
+    ).pool
+
+
+def scored_edit(data: bytes, rating_id: int, values: dict[str, object]) -> bytes:
+    workbook = load_workbook(io.BytesIO(data))
+    ws = workbook.worksheets[0]
+    headers = {cell.value: cell.column for cell in ws[3]}
+    for row in ws.iter_rows(min_row=4):
+        if row[headers["Mã kết quả (*)"] - 1].value == rating_id:
+            for label, value in values.items():
+                row[headers[label] - 1].value = value
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_the_sheet_carries_each_criterions_scores_both_ways_qd366_dieu_10(
+    scored_pool, clerk, small_bloc
+):
+    from decimal import Decimal
+
+    rating = Rating.objects.get(cycle=scored_pool.cycle, member=small_bloc["members"][1])
+    data = download(scored_pool, clerk)
+    headers = [cell.value for cell in load_workbook(io.BytesIO(data)).worksheets[0][3]]
+    assert "Tự chấm tiêu chí 1" in headers
+    assert "Cấp ủy chấm tiêu chí 5" in headers
+    assert "Tổng điểm cấp ủy" in headers
+    points = {"1": 9, "2": "9,5", "3": 9, "4": 40, "5": 15}
+    edits = {f"Cấp ủy chấm tiêu chí {n}": v for n, v in points.items()}
+    edits.update({f"Tự chấm tiêu chí {n}": v for n, v in points.items()})
+    preview, batch = apply(scored_edit(data, rating.pk, edits), scored_pool, clerk)
+    assert batch is not None, [error.message for error in preview.errors]
+    rating.refresh_from_db()
+    assert rating.decided_score == Decimal("82.5")
+    assert rating.self_score == Decimal("82.5")
+
+
+def test_a_score_above_its_maximum_in_the_sheet_is_a_row_error(scored_pool, clerk, small_bloc):
+    rating = Rating.objects.get(cycle=scored_pool.cycle, member=small_bloc["members"][1])
+    data = scored_edit(download(scored_pool, clerk), rating.pk, {"Tự chấm tiêu chí 1": 12})
+    preview = preview_of(data, scored_pool, clerk)
+    assert "score_above_maximum" in codes(preview)
+    assert not rating.scores.exists()
