@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from organizations.models import Organization
+from organizations.text import field_label
 from reviews.models import (
     Criterion,
     CriterionScore,
@@ -39,7 +40,7 @@ class ScoreLine:
 
 
 #: Facts a row asks for under QĐ 366, by kind of subject (DOMAIN.md §13, triggers).
-SCORED_FACT_FIELDS = {
+SCORED_FACT_FIELDS: dict[str, tuple[str, ...]] = {
     SubjectKind.MEMBER: ("broke_prohibitions", "degradation_concluded"),
     SubjectKind.LEADER: (
         "confidence_low_percent",
@@ -87,9 +88,8 @@ class PoolRow:
             return []
         inputs = []
         for name in SCORED_FACT_FIELDS[self.rating.subject_kind]:
-            model_field = Rating._meta.get_field(name)
             kind = "percent" if name.endswith("_percent") else "checkbox"
-            inputs.append((name, str(model_field.verbose_name), kind, getattr(self.rating, name)))
+            inputs.append((name, field_label(Rating, name), kind, getattr(self.rating, name)))
         return inputs
 
     shortcomings_choices = ShortcomingsFixed.choices

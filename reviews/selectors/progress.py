@@ -31,9 +31,10 @@ CYCLE_SESSION_KEY = "ky_danh_gia"
 def cycles_for_user(user) -> list[ReviewCycle]:
     """The cycles of the blocs a user holds roles in (every cycle for a superuser), the open
     ones first, then newest first."""
-    cycles = ReviewCycle.objects.select_related("organization").order_by(
+    ordered = ReviewCycle.objects.select_related("organization").order_by(
         "-year", "organization__path"
     )
+    cycles: list[ReviewCycle] = list(ordered) if getattr(user, "is_superuser", False) else []
     if not getattr(user, "is_superuser", False):
         nodes: dict[str, list[Organization]] = {}
         for assignment in (
@@ -45,7 +46,7 @@ def cycles_for_user(user) -> list[ReviewCycle]:
         # show the 2021 cycle after the 2025 reorganization).
         cycles = [
             cycle
-            for cycle in cycles.filter(organization__path__in=list(nodes))
+            for cycle in ordered.filter(organization__path__in=list(nodes))
             if any(n.is_active_on(cycle.reference_date) for n in nodes[cycle.organization.path])
         ]
     return sorted(cycles, key=lambda cycle: not cycle.is_open)
