@@ -1,10 +1,12 @@
 """Forms of the rating screens: shape and types only; the services apply the rules."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.widgets import SearchSelect
-from reviews.models import Level, ShortcomingsFixed
+from reviews.models import CriterionPart, Level, ShortcomingsFixed
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
 MAX_VOTES = 10_000
@@ -200,6 +202,25 @@ class ReRatingForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = f"{css} form-control-sm"
+
+
+class CriterionForm(forms.Form):
+    """One criterion of a framework's tree (QĐ 366-QĐ/TW, Điều 10; HD 43 §7.12)."""
+
+    code = forms.CharField(label=_("Số hiệu"), max_length=16)
+    part = forms.ChoiceField(label=_("Phần"), choices=CriterionPart.choices)
+    title = forms.CharField(label=_("Nội dung tiêu chí"), max_length=500)
+    max_points = forms.DecimalField(
+        label=_("Điểm tối đa"),
+        min_value=Decimal("0.5"),
+        max_value=70,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+    )
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
 
 
 class ReasonForm(forms.Form):

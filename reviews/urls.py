@@ -1,6 +1,14 @@
 from django.urls import path
 
-from reviews.views import dashboard, guidance, peer_groups, ratings, submissions, suggestions
+from reviews.views import (
+    criteria,
+    dashboard,
+    guidance,
+    peer_groups,
+    ratings,
+    submissions,
+    suggestions,
+)
 
 app_name = "reviews"
 urlpatterns = [
@@ -34,6 +42,7 @@ urlpatterns = [
     path("xep-loai/<int:pk>/lich-su/", ratings.RatingHistoryView.as_view(), name="rating-history"),
 ]
 urlpatterns += [
+    path("tieu-chi/<str:framework>/", criteria.CriteriaView.as_view(), name="criteria"),
     path("tong-hop/", dashboard.DashboardView.as_view(), name="dashboard"),
     path("bao-cao/<int:pk>/", submissions.SubmissionView.as_view(), name="submission"),
     path(

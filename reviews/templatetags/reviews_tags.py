@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -48,4 +48,8 @@ def points(value, empty="—"):
     """A score or a percentage the Vietnamese way: 76,5 (no trailing zeros); `empty` if none."""
     if value is None or value == "":
         return empty
-    return f"{Decimal(value).normalize():f}".replace(".", ",")
+    try:
+        number = Decimal(str(value).replace(",", "."))
+    except InvalidOperation:
+        return str(value)  # what a user typed, shown back as typed
+    return f"{number.normalize():f}".replace(".", ",")

@@ -159,3 +159,30 @@ def test_the_deciding_body_puts_a_member_in_a_new_peer_group(client, clerk, cycl
     del data[f"r{rating.pk}"]
     response = client.post(url, data, follow=True)
     assert "Chưa xếp vào nhóm nào" in response.text
+
+
+def test_the_board_edits_a_criteria_tree_that_must_add_up_to_30_and_70(
+    client, board, clerk, cycle_2026
+):
+    url = reverse("reviews:criteria", args=["pl4"])
+    client.force_login(clerk)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 403
+    client.force_login(board)
+    page = client.get(url)
+    assert "30/30" in page.text
+    formset = page.context["formset"]
+    data = {"form-TOTAL_FORMS": "7", "form-INITIAL_FORMS": "5"}
+    for index, form in enumerate(formset.forms[:5]):
+        for name in ("code", "part", "title", "max_points"):
+            data[f"form-{index}-{name}"] = str(form.initial[name]).replace(".", ",")
+    data["form-0-max_points"] = "12"  # general now 32: refused
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "phải bằng 30" in response.text
+    data["form-1-max_points"] = "8"  # 12 + 8 + 10 = 30
+    data["form-0-title"] = "Chính trị, tư tưởng (cụ thể hoá của Đảng ủy)"
+    response = client.post(url, data, follow=True)
+    assert "Đã lưu bộ tiêu chí." in response.text
+    first = Criterion.objects.get(cycle=cycle_2026, framework=Framework.MEMBER, code="1")
+    assert (first.max_points, first.title) == (12, "Chính trị, tư tưởng (cụ thể hoá của Đảng ủy)")
