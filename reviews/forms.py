@@ -133,7 +133,9 @@ class RatingRowForm(forms.Form):
                 (self.DECIDED_PREFIX, "decided_points"),
             ):
                 name = f"{prefix}{criterion_id}"
-                if name in self.cleaned_data:
+                # Only the points the request carries: a row saved without its score inputs
+                # (a script, an older page) leaves the scores as they are.
+                if name in self.cleaned_data and name in self.data:
                     result.setdefault(criterion_id, {})[key] = self.cleaned_data[name]
         return result
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError
+
 from reviews.models import LEVEL_RANK, NOT_REVIEWED_REASONS, Level
 
 
@@ -64,6 +66,19 @@ class Eligibility:
         if self.forced_level:
             return level == self.forced_level
         return LEVEL_RANK[level] >= LEVEL_RANK[self.max_level]
+
+
+def limits_text(verdict: Eligibility) -> str:
+    """Each limit's explanation followed by its source, as refusals print them."""
+    return " ".join(f"{limit.message} ({limit.source})" for limit in verdict.limits)
+
+
+def rule_violation(message: str, verdict: Eligibility) -> ValidationError:
+    """The one refusal of a level the rules do not allow (code `rule_violation`); the codes of
+    the limits that refuse it ride along as `limit_codes`, and the views log them."""
+    error = ValidationError(message, code="rule_violation")
+    error.limit_codes = tuple(limit.code for limit in verdict.limits)  # type: ignore[attr-defined]
+    return error
 
 
 @dataclass(frozen=True)

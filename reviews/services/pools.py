@@ -16,6 +16,7 @@ from reviews.models import (
     Rating,
 )
 from reviews.quota import QuotaProposal, pool_quota, propose_keep, quota_exceeded_error
+from reviews.rules.base import limits_text, rule_violation
 from reviews.selectors import eligibilities
 from reviews.services.ratings import check_pools_writable, ratings_record
 from reviews.services.roster import pool_flags_apply
@@ -66,13 +67,10 @@ def pool_problems(pool: Pool) -> list[ValidationError]:
             and not rating.has_override
         ):
             problems.append(
-                ValidationError(
+                rule_violation(
                     _("Quyết định cho %(subject)s vượt mức quy định: %(why)s")
-                    % {
-                        "subject": rating.subject,
-                        "why": " ".join(limit.message for limit in verdict.limits),
-                    },
-                    code="rule_violation",
+                    % {"subject": rating.subject, "why": limits_text(verdict)},
+                    verdict,
                 )
             )
     return problems

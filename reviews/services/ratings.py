@@ -24,6 +24,7 @@ from reviews.models import (
     SubjectKind,
     Submission,
 )
+from reviews.rules.base import limits_text, rule_violation
 from reviews.selectors import eligibilities
 from reviews.services.scores import scores_apply
 
@@ -242,14 +243,14 @@ def ratings_record(
             and not verdict.allows(rating.decision_level)
             and not rating.override_reason
         ):
-            raise ValidationError(
+            raise rule_violation(
                 _('Quyết định "%(level)s" cho %(subject)s vượt quá mức quy định cho phép: %(why)s')
                 % {
                     "level": rating.get_decision_level_display(),
                     "subject": rating.subject,
-                    "why": " ".join(limit.message for limit in verdict.limits),
+                    "why": limits_text(verdict),
                 },
-                code="rule_violation",
+                verdict,
             )
     RatingChange.objects.bulk_create(history, batch_size=1000)
     # After the write, so that a collective decided in the same call counts as decided.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from reviews.models import Level, Pool, Rating, RatingChange, ReRating
 from reviews.quota import quota_exceeded_error, quota_status_from_counts, rates_in_force
+from reviews.rules.base import limits_text, rule_violation
 from reviews.selectors import eligibilities
 
 
@@ -63,13 +64,10 @@ def rating_rerate(
     cycle = pool.cycle
     verdict = eligibilities([rating], cycle=cycle)[0]
     if not verdict.allows(level) and not rating.has_override:
-        raise ValidationError(
+        raise rule_violation(
             _("Mức “%(level)s” vượt quá mức quy định cho phép: %(why)s")
-            % {
-                "level": Level(level).label,
-                "why": " ".join(limit.message for limit in verdict.limits),
-            },
-            code="rule_violation",
+            % {"level": Level(level).label, "why": limits_text(verdict)},
+            verdict,
         )
     if level == Level.EXCELLENT:
         counts = Counter(

@@ -51,9 +51,15 @@ def error_messages(error: ValidationError, request) -> list[str]:
         else error.error_list
     )
     codes = sorted({item.code or "invalid" for item in items})
+    limits = sorted({code for item in items for code in getattr(item, "limit_codes", ())})
     refused_log.warning(
         "refused",
-        extra={"user": request.user.get_username(), "path": request.path, "codes": codes},
+        extra={
+            "user": request.user.get_username(),
+            "path": request.path,
+            "codes": codes,
+            "limits": limits,
+        },
     )
     return [str(message) for message in error.messages]
 

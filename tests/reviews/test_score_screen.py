@@ -186,3 +186,20 @@ def test_the_board_edits_a_criteria_tree_that_must_add_up_to_30_and_70(
     assert "Đã lưu bộ tiêu chí." in response.text
     first = Criterion.objects.get(cycle=cycle_2026, framework=Framework.MEMBER, code="1")
     assert (first.max_points, first.title) == (12, "Chính trị, tư tưởng (cụ thể hoá của Đảng ủy)")
+
+
+def test_a_refusal_names_its_rule_source_and_logs_its_limit_codes(
+    client, clerk, cycle_2026, rating, caplog
+):
+    fields = {}
+    for criterion, points in zip(criteria(cycle_2026), ["8", "8", "8", "35", "15"], strict=True):
+        fields[f"d{criterion.pk}"] = points
+    client.force_login(clerk)
+    row_post(client, rating, **fields)
+    rating.refresh_from_db()
+    with caplog.at_level("WARNING", logger="kiemdiem.refused"):
+        response = row_post(client, rating, decision_level=Level.EXCELLENT)
+    assert "(QĐ 366-QĐ/TW, Điều 11)" in response.text
+    record = next(r for r in caplog.records if r.name == "kiemdiem.refused")
+    assert record.codes == ["rule_violation"]
+    assert "score_band" in record.limits
