@@ -685,8 +685,6 @@ class _Ratings2026:
             if cell not in self.cell_quality:
                 self.cell_quality[cell] = self.draw(ORGANIZATION_MERIT)
             level = self.draw(MEMBER_MERIT[self.cell_quality[cell]])
-            if self.stage_of(rating.unit) == Stage2026.DECIDING and self.rng.random() < 0.25:
-                level = Level.EXCELLENT  # generous cells: the committee has yet to cut
             if rating.member is not None and rating.member.is_leader:
                 level = min(level, Level.COMPLETED, key=LEVEL_RANK.__getitem__)
         else:
@@ -715,6 +713,8 @@ class _Ratings2026:
         root_decides = pool.owner.depth == 1
         proposed = {r.pk: self.merit(r, verdicts[r.pk]) for r in ratings}
         stages = {r.pk: self.stage_of(r.unit) or Stage2026.APPROVED for r in ratings}
+        if pool.subject_kind == SubjectKind.MEMBER and not root_decides:
+            self.generous_cells(proposed, stages, verdicts, rate)
         deciding = {Stage2026.APPROVED} if root_decides else Stage2026.DECIDED
         decided = self.fit_quota(
             {pk: level for pk, level in proposed.items() if stages[pk] in deciding}, rate
@@ -749,6 +749,26 @@ class _Ratings2026:
                 }
                 for criterion, value in points
             }
+
+    def generous_cells(self, proposed, stages, verdicts, rate: Decimal) -> None:
+        """In a unit still deciding, the cells proposed two HTXSNV more than the quota allows:
+        the pool shows red until the committee cuts it (the walk-through's starting point)."""
+        deciding = [pk for pk in proposed if stages[pk] == Stage2026.DECIDING]
+        if not deciding:
+            return
+        counts = Counter(proposed[pk] for pk in deciding)
+        allowed = quota_status_from_counts(cycle=self.cycle, counts=counts, rate=rate).allowed
+        good = [
+            pk
+            for pk in deciding
+            if proposed[pk] == Level.GOOD and verdicts[pk].allows(Level.EXCELLENT)
+        ]
+        while counts[Level.EXCELLENT] <= allowed + 1 and good:
+            pk = good.pop()
+            proposed[pk] = Level.EXCELLENT
+            counts[Level.EXCELLENT] += 1
+            counts[Level.GOOD] -= 1
+            allowed = quota_status_from_counts(cycle=self.cycle, counts=counts, rate=rate).allowed
 
     def points(self, rating: Rating, level: str) -> list[tuple[Criterion, Decimal]]:
         criteria = self.criteria[

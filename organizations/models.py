@@ -211,6 +211,15 @@ class Organization(MP_Node):
             raise ValidationError(errors)
 
     @property
+    def committee_name(self) -> str:
+        """The body that leads the node, in running text: "Đảng bộ Sở Tài chính" → "Đảng ủy
+        Sở Tài chính"; a cell is led by itself."""
+        name = " ".join(self.name.split())
+        if name.lower().startswith("đảng bộ"):
+            return "Đảng ủy" + name[len("đảng bộ") :]
+        return name
+
+    @property
     def is_grassroots(self) -> bool:
         return self.kind in GRASSROOTS_KINDS
 

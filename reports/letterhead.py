@@ -104,9 +104,7 @@ class Letterhead:
 
 def committee_text(node: Organization, *, province: str = "") -> str:
     """The node's committee in running text: "Đảng ủy Khối các cơ quan tỉnh"."""
-    name = " ".join(node.name.split())
-    body = "Đảng ủy" + name[len("đảng bộ") :] if name.lower().startswith("đảng bộ") else name
-    return _without_province(body, province)
+    return _without_province(node.committee_name, province)
 
 
 def bloc_suffix(bloc: Organization) -> str:
