@@ -184,6 +184,8 @@ class RuleSet(Protocol):
     quota_source: str
     #: From QĐ 124 the quota is counted per peer group (DOMAIN.md §10, §13).
     uses_peer_groups: bool
+    #: Which order rules apply: collective_first, unit_first (all), cell_first, head_first.
+    order_rules: frozenset[str]
     not_reviewed_reasons: frozenset[str]
     #: The dossier's items in order (the checklist) and those a unit cannot submit without.
     dossier_kinds: tuple[str, ...]

@@ -53,6 +53,8 @@ class HD21RuleSet:
     regime = "HD 21-HD/BTCTW"
     source = SOURCE
     quota_source = "HD 21-HD/BTCTW; Công văn 897-CV/ĐUK, điểm 1"
+    #: The order rules `reviews.services.ratings._check_order` applies (DOMAIN.md §6, §13).
+    order_rules = frozenset({"collective_first", "unit_first"})
     uses_peer_groups = False
     not_reviewed_reasons = NOT_REVIEWED_REASONS
     dossier_kinds = (

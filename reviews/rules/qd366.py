@@ -43,6 +43,8 @@ class QD366RuleSet:
     regime = "QĐ 366-QĐ/TW"
     source = TRIGGER_SOURCE
     quota_source = "QĐ 366-QĐ/TW; HD 43-HD/BTCTW"
+    #: The order rules `reviews.services.ratings._check_order` applies (DOMAIN.md §6, §13).
+    order_rules = frozenset({"collective_first", "unit_first", "cell_first", "head_first"})
     uses_peer_groups = True
     #: "Không kiểm điểm": exempt, suspended, admitted under 6 months (QĐ 366, Điều 5).
     not_reviewed_reasons = frozenset(

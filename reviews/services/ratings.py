@@ -24,6 +24,7 @@ from reviews.models import (
     SubjectKind,
     Submission,
 )
+from reviews.rules import rule_set_for
 from reviews.rules.base import limits_text, rule_violation
 from reviews.selectors import eligibilities
 from reviews.services.scores import scores_apply
@@ -180,6 +181,15 @@ def ratings_record(
             raise ValidationError(
                 _("Kết quả của nhóm này đã chốt; cần mở lại (nêu lý do) trước khi sửa."),
                 code="pool_finalized",
+            )
+        if rating.not_rated_reason and any(changed.get(f) for f in LEVEL_FIELDS):
+            raise ValidationError(
+                _("%(subject)s không xếp loại (%(reason)s).")
+                % {
+                    "subject": rating.subject,
+                    "reason": NotRatedReason(rating.not_rated_reason).label,
+                },
+                code="not_rated_subject",
             )
         for field, value in changed.items():
             history.append(
@@ -343,14 +353,20 @@ def _settled_before(earlier: Rating | None, later: Rating) -> bool:
 
 
 def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
-    """Order inside a cycle (DOMAIN.md §6): a leadership collective before its members, and a
-    unit before its head (the secretary of its committee); see `_settled_before`.
+    """Order inside a cycle (DOMAIN.md §6, §13), as the cycle's rule set names it: a leadership
+    collective before its members, a unit before its head (the secretary of its committee);
+    under QĐ 366 also a leader reviewed at his cell first, and the head before the deputies.
+    See `_settled_before`.
 
-    Raises ValidationError(code="order_collective_first" / "order_unit_first").
+    Raises ValidationError(code="order_collective_first" / "order_unit_first" /
+    "order_cell_first" / "order_head_first").
     """
     deciding = [r for r in leader_ratings if r.decision_level]
     if not deciding:
         return
+    rules = rule_set_for(cycle.rule_set).order_rules
+    if "cell_first" in rules:
+        _check_cell_first(cycle, deciding)
     by_member = {r.member_id: r for r in deciding}
     seats = list(
         CollectiveMembership.objects.filter(
@@ -387,4 +403,69 @@ def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
                 _("Cần xếp loại %(unit)s trước khi xếp loại người đứng đầu %(member)s.")
                 % {"unit": seat.collective.organization, "member": seat.member},
                 code="order_unit_first",
+            )
+    if "head_first" in rules:
+        _check_head_first(cycle, seats, by_member)
+
+
+def _check_cell_first(cycle: ReviewCycle, deciding: list[Rating]) -> None:
+    """A leader is reviewed at his cell first, then in the collective (QĐ 366; HD 43): his
+    rating as a member is settled before his rating as a leader is decided."""
+    as_members = {
+        r.member_id: r
+        for r in Rating.objects.filter(
+            cycle=cycle,
+            subject_kind=SubjectKind.MEMBER,
+            member_id__in=[r.member_id for r in deciding],
+        ).select_related("pool")
+    }
+    for leader in deciding:
+        member_rating = as_members.get(leader.member_id)
+        if member_rating is not None and not (
+            member_rating.decision_level
+            or member_rating.proposal_level
+            or member_rating.self_level
+            or not member_rating.is_rated
+        ):
+            raise ValidationError(
+                _(
+                    "Cần kiểm điểm %(member)s ở chi bộ trước, rồi mới xếp loại với tư cách cán "
+                    "bộ lãnh đạo, quản lý (QĐ 366-QĐ/TW)."
+                )
+                % {"member": leader.member},
+                code="order_cell_first",
+            )
+
+
+def _check_head_first(cycle: ReviewCycle, seats, by_member: dict[int, Rating]) -> None:
+    """The head before the deputies (QĐ 366; HD 43): a deputy's leader rating is decided after
+    the head's of the same collective, when the head has one in the cycle (self-rated first
+    when another body decides the head; see `_settled_before`)."""
+    deputies = [seat for seat in seats if seat.position.strip().lower().startswith("phó")]
+    if not deputies:
+        return
+    heads = {
+        seat.collective_id: seat.member_id
+        for seat in CollectiveMembership.objects.filter(
+            collective_id__in=[seat.collective_id for seat in deputies],
+            starts_on__lte=cycle.reference_date,
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
+        if seat.position.strip().lower() in HEAD_POSITIONS
+    }
+    head_ratings = {
+        r.member_id: r
+        for r in Rating.objects.filter(
+            cycle=cycle, subject_kind=SubjectKind.LEADER, member_id__in=list(heads.values())
+        ).select_related("pool")
+    }
+    for seat in deputies:
+        head = head_ratings.get(heads.get(seat.collective_id))
+        if not _settled_before(head, by_member[seat.member_id]):
+            raise ValidationError(
+                _(
+                    "Cần xếp loại người đứng đầu %(collective)s trước cấp phó %(member)s "
+                    "(QĐ 366-QĐ/TW)."
+                )
+                % {"collective": seat.collective, "member": seat.member},
+                code="order_head_first",
             )

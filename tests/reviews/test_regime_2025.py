@@ -325,3 +325,58 @@ def test_a_2026_dossier_needs_the_six_items_always_made_dieu_17_mau_04(cycle_202
     assert len(missing) == 6
     assert DossierKind.RESIDENCE_COMMENTS in rules.required_dossier_kinds
     assert DossierKind.COMPLAINT not in rules.required_dossier_kinds
+
+
+def test_a_leader_is_reviewed_at_his_cell_first_qd366(cycle_2026, small_bloc, clerk):
+    leader = Rating.objects.get(
+        cycle=cycle_2026, member=small_bloc["leader"], subject_kind="leader"
+    )
+    with pytest.raises(ValidationError) as error:
+        ratings_record(
+            cycle=cycle_2026,
+            changes={leader.pk: {"decision_level": Level.COMPLETED}},
+            acting_user=clerk,
+        )
+    assert error.value.code == "order_cell_first"
+    as_member = member_rating(cycle_2026, small_bloc["leader"])
+    ratings_record(
+        cycle=cycle_2026, changes={as_member.pk: {"self_level": Level.GOOD}}, acting_user=clerk
+    )
+    ratings_record(
+        cycle=cycle_2026,
+        changes={leader.pk: {"decision_level": Level.COMPLETED}},
+        acting_user=clerk,
+    )
+
+
+def test_the_head_is_rated_before_his_deputies_qd366(small_bloc, clerk):
+    from members.models import ManagingLevel
+    from tests.factories import CollectiveMembershipFactory
+
+    head, deputy = small_bloc["members"][6], small_bloc["members"][7]
+    for member, post in ((head, "Giám đốc"), (deputy, "Phó Giám đốc")):
+        member.leadership_post = post
+        member.managing_level = ManagingLevel.GRASSROOTS
+        member.save()
+    collective = small_bloc["collective"]
+    CollectiveMembershipFactory(collective=collective, member=head, position="Bí thư")
+    CollectiveMembershipFactory(collective=collective, member=deputy, position="Phó Bí thư")
+    cycle = cycle_change_status(
+        cycle=cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ 2026"),
+        status="open",
+    )
+    settle = {
+        r.pk: {"self_level": Level.GOOD}
+        for r in Rating.objects.filter(cycle=cycle, not_rated_reason="").exclude(
+            subject_kind="leader"
+        )
+    }
+    ratings_record(cycle=cycle, changes=settle, acting_user=clerk)
+    deputy_rating = Rating.objects.get(cycle=cycle, member=deputy, subject_kind="leader")
+    with pytest.raises(ValidationError) as error:
+        ratings_record(
+            cycle=cycle,
+            changes={deputy_rating.pk: {"decision_level": Level.COMPLETED}},
+            acting_user=clerk,
+        )
+    assert error.value.code == "order_head_first"
