@@ -437,7 +437,7 @@ def _check_cell_first(cycle: ReviewCycle, deciding: list[Rating]) -> None:
             )
 
 
-def _check_head_first(cycle: ReviewCycle, seats, by_member: dict[int, Rating]) -> None:
+def _check_head_first(cycle: ReviewCycle, seats, by_member: dict[int | None, Rating]) -> None:
     """The head before the deputies (QĐ 366; HD 43): a deputy's leader rating is decided after
     the head's of the same collective, when the head has one in the cycle (self-rated first
     when another body decides the head; see `_settled_before`)."""
