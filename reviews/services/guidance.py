@@ -162,6 +162,7 @@ def question_ask(
         users=_board_users(cycle),
         message=_("%(unit)s hỏi: %(title)s") % {"unit": unit, "title": question.title},
         link=reverse("reviews:question", args=[question.pk]),
+        cycle=cycle,
     )
     return question
 
@@ -212,12 +213,13 @@ def question_act(
             if action == "answer"
             else _("Ban Tổ chức đề nghị bổ sung thông tin: %(title)s")
         ) % {"title": question.title}
-        notify(users=_unit_clerks(question), message=message, link=link)
+        notify(users=_unit_clerks(question), message=message, link=link, cycle=question.cycle)
     elif action == "reply":
         notify(
             users=_board_users(question.cycle),
             message=_("%(unit)s bổ sung: %(title)s")
             % {"unit": question.unit, "title": question.title},
             link=link,
+            cycle=question.cycle,
         )
     return question

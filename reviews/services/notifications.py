@@ -6,9 +6,16 @@ from django.db import transaction
 
 from reviews.models import Notification
 
+#: The query parameter a link carries to open its page in the cycle it belongs to.
+CYCLE_PARAMETER = "ky"
 
-def notify(*, users, message: str, link: str = "") -> None:
+
+def notify(*, users, message: str, link: str = "", cycle=None) -> None:
+    """A notice on the site and by mail; `cycle`: the link opens in that cycle (a notice of
+    2021 read while 2026 runs still leads to its page)."""
     users = [user for user in users if user.is_active]
+    if link and cycle is not None:
+        link = f"{link}?{CYCLE_PARAMETER}={cycle.pk}"
     Notification.objects.bulk_create(
         [Notification(user=user, message=message[:500], link=link) for user in users]
     )

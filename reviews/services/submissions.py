@@ -164,6 +164,7 @@ def submission_change_state(
             message=_("Báo cáo của %(unit)s bị trả lại: %(comment)s")
             % {"unit": submission.organization, "comment": comment.strip()},
             link=link,
+            cycle=submission.cycle,
         )
     elif state == SubmissionState.REOPENED:
         notify(
@@ -171,6 +172,7 @@ def submission_change_state(
             message=_("Báo cáo đã phê duyệt của %(unit)s được mở lại: %(comment)s")
             % {"unit": submission.organization, "comment": comment.strip()},
             link=link,
+            cycle=submission.cycle,
         )
     elif state == SubmissionState.APPROVED:
         notify(
@@ -178,6 +180,7 @@ def submission_change_state(
             message=_("Báo cáo của %(unit)s đã được phê duyệt.")
             % {"unit": submission.organization},
             link=link,
+            cycle=submission.cycle,
         )
     return submission
 

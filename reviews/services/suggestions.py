@@ -154,6 +154,7 @@ def suggestion_issue(
         message=_("Có gợi ý kiểm điểm %(number)s gửi %(target)s cần giải trình.")
         % {"number": suggestion.document_number, "target": suggestion.target},
         link=reverse("reviews:suggestion", args=[suggestion.pk]),
+        cycle=suggestion.cycle,
     )
     return suggestion
 
@@ -222,6 +223,7 @@ def issue_review(
             message=_("Giải trình vấn đề %(order)s của gợi ý %(number)s cần làm lại: %(comment)s")
             % {"order": issue.order, "number": suggestion.document_number, "comment": comment},
             link=reverse("reviews:suggestion", args=[suggestion.pk]),
+            cycle=suggestion.cycle,
         )
     elif not suggestion.issues.exclude(state=IssueState.ACCEPTED).exists():
         suggestion.state = SuggestionState.CLOSED

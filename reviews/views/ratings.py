@@ -38,6 +38,7 @@ from reviews.services import (
     pool_reopen,
     ratings_record,
 )
+from reviews.services.notifications import CYCLE_PARAMETER
 from reviews.services.rerating import rating_rerate
 
 refused_log = logging.getLogger("kiemdiem.refused")
@@ -68,6 +69,11 @@ class CycleMixin(LoginRequiredMixin):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        asked = request.GET.get(CYCLE_PARAMETER, "")
+        found = cycle_for_user(request.user, int(asked)) if asked.isdigit() else None
+        if found is not None and found.pk == int(asked):
+            # A link from a notice opens in its cycle, and the user goes on working there.
+            request.session[CYCLE_SESSION_KEY] = int(asked)
         self.cycle = cycle_for_user(request.user, request.session.get(CYCLE_SESSION_KEY))
         if self.cycle is None:
             raise Http404(_("Chưa có kỳ đánh giá."))

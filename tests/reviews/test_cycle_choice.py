@@ -54,3 +54,31 @@ def test_roles_on_units_dissolved_since_still_show_their_past_cycle(client, two_
     pools = client.get(reverse("reviews:pool-list")).context["pools"]
     assert pools
     assert all(pool.cycle == two_years["past"] for pool, _quota in pools)
+
+
+def test_a_notice_of_a_past_cycle_opens_its_page_in_that_cycle(client, two_years, small_bloc):
+    """A suggestion issued in 2021, read while 2026 runs: the notice's link opens it."""
+    from reviews.models import Notification
+    from reviews.services import suggestion_draft, suggestion_issue
+    from tests.factories import RoleAssignmentFactory
+
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role="clerk")
+    inspector = UserFactory(is_superuser=True)
+    suggestion = suggestion_draft(
+        cycle=two_years["past"],
+        title="Gợi ý kiểm điểm năm 2021",
+        issues=["Vấn đề thứ nhất"],
+        collective=small_bloc["collective"],
+        acting_user=inspector,
+    )
+    suggestion_issue(
+        suggestion=suggestion,
+        document_number="241-CV/ĐUK",
+        issued_on=datetime.date(2021, 10, 28),
+        acting_user=inspector,
+    )
+    link = Notification.objects.get(user=clerk).link
+    assert link.endswith(f"?ky={two_years['past'].pk}")
+    client.force_login(clerk)
+    assert client.get(link).status_code == 200
