@@ -162,9 +162,9 @@ class _Year2026:
         cycle_change_status(cycle=cycle_2021, status=CycleStatus.CLOSED, acting_user=self.board)
         self.reorganize()
         self.accounts()
+        self.choose_stages()
         self.collectives()
         self.cases_of_2026()
-        self.choose_stages()
         for code in (GOVERNMENT_ROOT[0], PARTY_ROOT[0]):
             cycle = self.open_cycle(self.roots[code])
             self.grant_exception(cycle)
@@ -363,6 +363,9 @@ class _Year2026:
         LeadershipCollective.objects.filter(dissolved_on__isnull=True).update(
             dissolved_on=REORGANIZED_ON
         )
+        CollectiveMembership.objects.filter(ends_on__isnull=True).update(
+            ends_on=REORGANIZED_ON - datetime.timedelta(days=1)
+        )
         seats: list[CollectiveMembership] = []
         people = defaultdict(list)
         for member in Member.objects.filter(left_on__isnull=True).select_related("organization"):
@@ -392,13 +395,19 @@ class _Year2026:
                 REORGANIZED_ON,
                 level=ManagingLevel.PROVINCE,
             )
-            heads = list(
-                Member.objects.filter(
-                    organization__path__startswith=root.path,
-                    managing_level=ManagingLevel.PROVINCE,
-                    left_on__isnull=True,
-                ).order_by("admitted_on", "pk")[:ROOT_BOARD_SIZE]
-            )
+            # The head and deputies of the board sit in units already approved: a deputy is
+            # rated after the head (QĐ 366), and the board decides the approved units first.
+            candidates = Member.objects.filter(
+                organization__path__startswith=root.path,
+                managing_level=ManagingLevel.PROVINCE,
+                left_on__isnull=True,
+            ).order_by("admitted_on", "pk")
+            heads = sorted(
+                candidates,
+                key=lambda m: (
+                    self.stage.get(self.unit_code.get(m.organization_id, "")) != Stage2026.APPROVED
+                ),
+            )[:ROOT_BOARD_SIZE]
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Thường vụ"] * len(heads)
             seats += [
                 CollectiveMembership(
@@ -666,18 +675,37 @@ class _Ratings2026:
             SubjectKind.COLLECTIVE,
             SubjectKind.LEADER,
         ]
-        for pool_id in sorted(
+        ordered = sorted(
             set(self.changes) | set(self.scores),
             key=lambda pk: (order.index(pools[pk].subject_kind), -pools[pk].owner.depth, pk),
-        ):
-            owner = pools[pool_id].owner
-            ratings_record(
-                cycle=self.cycle,
-                changes=self.changes.get(pool_id, {}),
-                scores=self.scores.get(pool_id, {}),
-                acting_user=self.y.board if owner.depth == 1 else self.y.clerk_of(owner),
-                reason=HISTORY_REASON_2026,
+        )
+        leader_pools = [pk for pk in ordered if pools[pk].subject_kind == SubjectKind.LEADER]
+        # Leaders review themselves everywhere before anyone decides on a leader: a head is
+        # rated before his deputies (QĐ 366), whichever body decides each of them.
+        for pool_id in leader_pools:
+            self.write(
+                pools[pool_id],
+                {
+                    pk: {k: v for k, v in fields.items() if k != "decision_level"}
+                    for pk, fields in self.changes.get(pool_id, {}).items()
+                },
+                {
+                    pk: {c: {"self_points": v["self_points"]} for c, v in lines.items()}
+                    for pk, lines in self.scores.get(pool_id, {}).items()
+                },
             )
+        for pool_id in ordered:
+            self.write(pools[pool_id], self.changes.get(pool_id, {}), self.scores.get(pool_id, {}))
+
+    def write(self, pool: Pool, changes: dict, scores: dict) -> None:
+        owner = pool.owner
+        ratings_record(
+            cycle=self.cycle,
+            changes=changes,
+            scores=scores,
+            acting_user=self.y.board if owner.depth == 1 else self.y.clerk_of(owner),
+            reason=HISTORY_REASON_2026,
+        )
 
     def merit(self, rating: Rating, verdict) -> str:
         if rating.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER):

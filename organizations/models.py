@@ -163,6 +163,11 @@ class Organization(MP_Node):
         related_name="predecessors",
         verbose_name=_("tổ chức tiếp nhận"),
     )
+    special_deadline = models.BooleanField(
+        _("đơn vị đặc thù (hạn hoàn thành riêng)"),
+        default=False,
+        help_text=_("QĐ 366: đơn vị đặc thù hoàn thành kiểm điểm, xếp loại trước ngày 15/01."),
+    )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=40, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)

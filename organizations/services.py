@@ -26,6 +26,7 @@ EDITABLE_FIELDS = (
     "grassroots_type",
     "founded_on",
     "dissolved_on",
+    "special_deadline",
     "address",
     "phone",
     "email",

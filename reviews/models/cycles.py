@@ -230,9 +230,16 @@ class ReviewCycle(models.Model):
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
 
-    def days_left(self, today: datetime.date) -> int:
-        """Positive: days left before the work deadline; negative: days overdue."""
-        return (self.work_deadline - today).days
+    def finish_by_for(self, unit: Organization | None) -> datetime.date:
+        """The day `unit` must finish by: the special units' date for a special unit (QĐ 366:
+        15/01), the cycle's otherwise."""
+        if unit is not None and unit.special_deadline and self.special_finish_by:
+            return self.special_finish_by
+        return self.work_deadline
+
+    def days_left(self, today: datetime.date, unit: Organization | None = None) -> int:
+        """Positive: days left before the work deadline (the unit's); negative: days overdue."""
+        return (self.finish_by_for(unit) - today).days
 
 
 class CycleTransition(models.Model):

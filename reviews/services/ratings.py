@@ -374,6 +374,10 @@ def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
             starts_on__lte=cycle.reference_date,
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
+        .filter(
+            Q(collective__dissolved_on__isnull=True)
+            | Q(collective__dissolved_on__gt=cycle.reference_date)
+        )
         .select_related("collective__organization", "member")
     )
     collective_ratings = {
@@ -449,7 +453,12 @@ def _check_head_first(cycle: ReviewCycle, seats, by_member: dict[int | None, Rat
         for seat in CollectiveMembership.objects.filter(
             collective_id__in=[seat.collective_id for seat in deputies],
             starts_on__lte=cycle.reference_date,
-        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
+        .filter(
+            Q(collective__dissolved_on__isnull=True)
+            | Q(collective__dissolved_on__gt=cycle.reference_date)
+        )
         if seat.position.strip().lower() in HEAD_POSITIONS
     }
     head_ratings = {

@@ -36,24 +36,38 @@ def send_deadline_reminders(*, cycle: ReviewCycle, today: datetime.date) -> Remi
     by_unit: dict[int, list] = {}
     for assignment in clerks:
         by_unit.setdefault(assignment.organization_id, []).append(assignment.user)
-    days = cycle.days_left(today)
-    if days >= 0:
-        when = ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
-    else:
-        when = ngettext("đã quá hạn %(days)s ngày", "đã quá hạn %(days)s ngày", -days) % {
-            "days": -days
-        }
     mails, notes = [], []
     for submission in pending:
-        message = _(
-            "Nhắc hạn: báo cáo kiểm điểm, xếp loại năm %(year)s của %(unit)s chưa được gửi; "
-            "hạn nộp %(deadline)s (%(when)s)."
-        ) % {
-            "year": cycle.year,
-            "unit": submission.organization,
-            "deadline": cycle.deadline.strftime("%d/%m/%Y"),
-            "when": when,
-        }
+        unit = submission.organization
+        days = cycle.days_left(today, unit)
+        if days >= 0:
+            when = ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
+        else:
+            when = ngettext("đã quá hạn %(days)s ngày", "đã quá hạn %(days)s ngày", -days) % {
+                "days": -days
+            }
+        if cycle.finish_by:
+            # QĐ 366: finish by 31/12 (special units 15/01), the dossier up by 01/02.
+            message = _(
+                "Nhắc hạn: kiểm điểm, xếp loại năm %(year)s của %(unit)s phải hoàn thành trước "
+                "%(finish)s (%(when)s); báo cáo, hồ sơ gửi trước %(deadline)s."
+            ) % {
+                "year": cycle.year,
+                "unit": unit,
+                "finish": cycle.finish_by_for(unit).strftime("%d/%m/%Y"),
+                "when": when,
+                "deadline": cycle.deadline.strftime("%d/%m/%Y"),
+            }
+        else:
+            message = _(
+                "Nhắc hạn: báo cáo kiểm điểm, xếp loại năm %(year)s của %(unit)s chưa được gửi; "
+                "hạn nộp %(deadline)s (%(when)s)."
+            ) % {
+                "year": cycle.year,
+                "unit": unit,
+                "deadline": cycle.deadline.strftime("%d/%m/%Y"),
+                "when": when,
+            }
         for user in by_unit.get(submission.organization_id, []):
             if not user.is_active:
                 continue

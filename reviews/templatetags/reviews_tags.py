@@ -10,13 +10,13 @@ register = template.Library()
 
 
 @register.simple_tag
-def deadline_badge(cycle, today=None):
+def deadline_badge(cycle, today=None, unit=None):
     """'Còn N ngày' / 'Hôm nay là hạn cuối' / 'Quá hạn N ngày' (UI-VI.md), counted to the day
     the work must be finished by; a closed cycle is over, not overdue."""
     if cycle.status == "closed":
         return format_html('<span class="text-body-secondary">{}</span>', _("Đã kết thúc"))
     today = today or timezone.localdate()
-    days = cycle.days_left(today)
+    days = cycle.days_left(today, unit)
     if days > 0:
         css = "deadline-soon" if days <= 7 else "text-success"
         text = ngettext("Còn %(days)s ngày", "Còn %(days)s ngày", days) % {"days": days}
@@ -37,10 +37,16 @@ def percent_of(part, whole):
 
 
 @register.inclusion_tag("reviews/_deadlines.html")
-def cycle_deadlines(cycle, *, strong=False):
-    """The cycle's deadlines as the screens say them: to finish by, then the dossier's (QĐ 366),
-    or the one deadline of HD 21 cycles."""
-    return {"cycle": cycle, "strong": strong}
+def cycle_deadlines(cycle, *, strong=False, unit=None):
+    """The cycle's deadlines as the screens say them: to finish by (a special unit's own date),
+    then the dossier's (QĐ 366), or the one deadline of HD 21 cycles."""
+    special = bool(unit is not None and unit.special_deadline and cycle.special_finish_by)
+    return {
+        "cycle": cycle,
+        "strong": strong,
+        "finish_by": cycle.finish_by_for(unit) if cycle.finish_by else None,
+        "special": special,
+    }
 
 
 @register.filter

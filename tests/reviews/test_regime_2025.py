@@ -380,3 +380,22 @@ def test_the_head_is_rated_before_his_deputies_qd366(small_bloc, clerk):
             acting_user=clerk,
         )
     assert error.value.code == "order_head_first"
+
+
+def test_special_units_finish_by_15_january_and_are_reminded_so_qd366(cycle_2026, small_bloc):
+    from django.core import mail
+
+    from organizations.models import Role
+    from organizations.services import organization_update
+    from reviews.services.reminders import send_deadline_reminders
+    from tests.factories import RoleAssignmentFactory
+
+    unit = organization_update(organization=small_bloc["unit"], special_deadline=True)
+    assert cycle_2026.finish_by_for(unit) == datetime.date(2027, 1, 15)
+    assert cycle_2026.finish_by_for(small_bloc["cell_unit"]) == datetime.date(2026, 12, 31)
+    clerk = UserFactory(email="canbo@example.vn")
+    RoleAssignmentFactory(user=clerk, organization=unit, role=Role.CLERK)
+    send_deadline_reminders(cycle=cycle_2026, today=datetime.date(2026, 12, 2))
+    body = next(m.body for m in mail.outbox if "canbo@example.vn" in m.to)
+    assert "hoàn thành trước 15/01/2027 (còn 44 ngày)" in body
+    assert "gửi trước 01/02/2027" in body
