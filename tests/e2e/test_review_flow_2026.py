@@ -61,13 +61,16 @@ def test_a_unit_scores_cuts_to_its_peer_group_quota_and_is_approved(
     decided.fill("10,5")
     decided.press("Tab")
     expect(page.locator(f"#rating-{rating.pk}")).to_contain_text("vượt điểm tối đa 10")
-    # The row came back with its scores open, to be corrected at once.
+    # The row came back with its scores open, to be corrected at once; the total follows.
+    old_points = rating.scores.get(criterion=first).decided_points
+    total = rating.decided_score - old_points + 7
     row = page.locator(f"#rating-{rating.pk}")
     decided = row.get_by_label(re.compile(f"Cấp có thẩm quyền chấm 1: {rating.member.full_name}"))
     decided.fill("7")
     decided.press("Tab")
+    shown = f"{total.normalize():f}".replace(".", ",")
     expect(page.locator(f"#rating-{rating.pk}").get_by_test_id("score-totals")).to_contain_text(
-        "Cấp có thẩm quyền"
+        f"Cấp có thẩm quyền: {shown}"
     )
     assert rating.scores.get(criterion=first).decided_points == 7
 
