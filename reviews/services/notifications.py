@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.utils import timezone
 
 from reviews.models import Notification
 
@@ -30,3 +31,10 @@ def notify(*, users, message: str, link: str = "", cycle=None) -> None:
                 fail_silently=True,
             )
         )
+
+
+def notifications_mark_read(*, user) -> int:
+    """Mark every unread notice of `user` read (a POST, never a page view); returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
@@ -11,6 +10,7 @@ from django.views.generic import ListView, TemplateView
 from organizations.permissions import active_assignments, assignments_on
 from reviews.models import Notification, Submission
 from reviews.selectors import CYCLE_SESSION_KEY, cycle_for_user, cycles_for_user, progress_in_scope
+from reviews.services.notifications import notifications_mark_read
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -57,7 +57,7 @@ class CycleChooseView(LoginRequiredMixin, View):
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
-    """The user's notifications, newest first; opening the page marks them read."""
+    """The user's notifications, newest first, the unread ones marked; a POST marks them read."""
 
     template_name = "reviews/notifications.html"
     context_object_name = "notifications"
@@ -66,9 +66,10 @@ class NotificationListView(LoginRequiredMixin, ListView):
     def get_queryset(self):
         return Notification.objects.filter(user=self.request.user)
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-            read_at=timezone.now()
+    def post(self, request, *args, **kwargs):
+        """ "Đánh dấu đã đọc": reading the list changes nothing; this button does."""
+        count = notifications_mark_read(user=request.user)
+        messages.success(
+            request, _("Đã đánh dấu %(count)s thông báo là đã đọc.") % {"count": count}
         )
-        return response
+        return redirect("notifications")

@@ -82,3 +82,18 @@ def test_a_notice_of_a_past_cycle_opens_its_page_in_that_cycle(client, two_years
     assert link.endswith(f"?ky={two_years['past'].pk}")
     client.force_login(clerk)
     assert client.get(link).status_code == 200
+
+
+def test_reading_the_notices_changes_nothing_and_the_button_marks_them_read(client, small_bloc):
+    """A page view never writes (issue #18): the unread notices stay unread until the POST."""
+    from reviews.models import Notification
+
+    user = UserFactory()
+    Notification.objects.create(user=user, message="Báo cáo bị trả lại.")
+    client.force_login(user)
+    page = client.get(reverse("notifications"))
+    assert "Đánh dấu đã đọc tất cả" in page.text
+    assert Notification.objects.filter(user=user, read_at__isnull=True).count() == 1
+    response = client.post(reverse("notifications"), follow=True)
+    assert "Đã đánh dấu 1 thông báo là đã đọc." in response.text
+    assert not Notification.objects.filter(user=user, read_at__isnull=True).exists()
