@@ -19,5 +19,6 @@ class MemberChange(models.TextChoices):
 
 
 #: Sent with sender=Member and keyword arguments member, change (MemberChange), acting_user,
-#: and for a transfer from_organization and on (the date).
+#: and for a transfer from_organization and on (the date). A bulk move of a cell's members
+#: sends member=None and members (all moved to the same cell) once.
 member_changed = Signal()

@@ -6,17 +6,22 @@ from members.signals import MemberChange
 
 
 def follow_member_change(sender, *, member, change, acting_user=None, **extra) -> None:
-    """An open cycle follows registrations, transfers and new facts (reviews.services.roster)."""
-    from reviews.services.roster import member_ratings_follow
+    """An open cycle follows registrations, transfers and new facts (reviews.services.roster);
+    a bulk move (`members`, all to one cell) is followed only when a cycle is open over it."""
+    from reviews.services.roster import member_ratings_follow, open_cycles_over
 
-    member_ratings_follow(
-        member=member,
-        acting_user=acting_user,
-        from_organization=extra.get("from_organization")
-        if change == MemberChange.TRANSFERRED
-        else None,
-        on=extra.get("on"),
-    )
+    members = [member] if member is not None else extra.get("members", [])
+    if member is None and (not members or not open_cycles_over(members[0].organization)):
+        return
+    for each in members:
+        member_ratings_follow(
+            member=each,
+            acting_user=acting_user,
+            from_organization=extra.get("from_organization")
+            if change == MemberChange.TRANSFERRED
+            else None,
+            on=extra.get("on"),
+        )
 
 
 def refuse_moving_rated_units(sender, *, organization, new_parent, **extra) -> None:
