@@ -14,6 +14,7 @@ Idempotent: when the bloc already exists nothing is written.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import random
 import zipfile
@@ -24,6 +25,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -93,9 +95,11 @@ from members.models import (
 )
 from members.services import (
     STATUS_PERIOD_FIELDS,
-    member_create,
+    collective_save,
     member_discipline,
     member_transfer,
+    members_register,
+    seats_add,
     status_period_record,
 )
 from organizations.models import (
@@ -249,6 +253,22 @@ class MemberPlan:
 
 
 # --- Entry points --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once per process: the hasher is slow on purpose (about 0.5 s a hash), and every
+    demo account shares the published password."""
+    return make_password(DEMO_PASSWORD)
+
+
+def demo_account_create(username: str, **fields: Any) -> Any:
+    """A demo account with the published password, checked by the password validators."""
+    user_model = get_user_model()
+    validate_password(DEMO_PASSWORD, user_model(username=username, **fields))
+    user = user_model(username=username, password=_demo_password_hash(), **fields)
+    user.save()
+    return user
 
 
 def demo_counts() -> dict[str, int]:
@@ -600,21 +620,27 @@ class _Builder:
 
     def create_members(self) -> None:
         rng = self.rng
-        for plan in self.plans:
-            plan.member = member_create(
-                organization=self.orgs[plan.cell],
-                full_name=plan.full_name,
-                transferred_in_on=plan.transferred_in_on,
-                transferred_from=plan.transferred_from,
-                gender=plan.gender,
-                date_of_birth=plan.date_of_birth,
-                card_number=plan.card_number,
-                admitted_on=plan.admitted_on,
-                official_on=plan.official_on,
-                is_civil_servant=plan.is_civil_servant,
-                leadership_post=plan.leadership_post,
-                managing_level=plan.managing_level,
-            )
+        registered = members_register(
+            entries=[
+                {
+                    "organization": self.orgs[plan.cell],
+                    "full_name": plan.full_name,
+                    "transferred_in_on": plan.transferred_in_on,
+                    "transferred_from": plan.transferred_from,
+                    "gender": plan.gender,
+                    "date_of_birth": plan.date_of_birth,
+                    "card_number": plan.card_number,
+                    "admitted_on": plan.admitted_on,
+                    "official_on": plan.official_on,
+                    "is_civil_servant": plan.is_civil_servant,
+                    "leadership_post": plan.leadership_post,
+                    "managing_level": plan.managing_level,
+                }
+                for plan in self.plans
+            ]
+        )
+        for plan, member in zip(self.plans, registered, strict=True):
+            plan.member = member
         for plan in self.plans:
             if plan.move_to:
                 plan.member = member_transfer(
@@ -707,10 +733,7 @@ class _Builder:
                     "is_staff": not spec.role,
                     "is_superuser": not spec.role,
                 }
-                validate_password(DEMO_PASSWORD, user_model(username=spec.username, **fields))
-                user = user_model.objects.create_user(
-                    spec.username, password=DEMO_PASSWORD, **fields
-                )
+                user = demo_account_create(spec.username, **fields)
             self.users[spec.username] = user
             if spec.role:
                 if spec.organization == "cell":
@@ -722,24 +745,19 @@ class _Builder:
     # --- leadership collectives ---
 
     def create_collectives(self, units: list[UnitSpec]) -> None:
-        """The bloc's standing board and each đảng bộ cơ sở's executive committee.
-
-        No service writes collectives yet: plain rows, each checked by full_clean.
-        """
+        """The bloc's standing board and each đảng bộ cơ sở's executive committee."""
         rng = self.rng
         memberships: list[CollectiveMembership] = []
 
         def collective(organization: Organization, name: str, kind: str, level: str, formed):
-            row = LeadershipCollective(
+            return collective_save(
+                acting_user=None,
                 organization=organization,
                 name=name,
                 kind=kind,
                 managing_level=level,
                 formed_on=formed,
             )
-            row.full_clean()
-            row.save()
-            return row
 
         board = collective(
             self.orgs[BLOC_CODE],
@@ -795,9 +813,7 @@ class _Builder:
                 )
                 for plan, position in zip(chosen, positions, strict=True)
             ]
-        for membership in memberships:
-            membership.full_clean()
-        CollectiveMembership.objects.bulk_create(memberships)
+        seats_add(seats=memberships, acting_user=None)
 
     # --- the cycle ---
 

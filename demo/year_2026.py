@@ -20,12 +20,10 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from demo.data_2021 import (
     BLOC_CODE,
-    DEMO_PASSWORD,
     DOSSIER_TITLES,
     MEMBER_MERIT,
     ORGANIZATION_MERIT,
@@ -63,6 +61,7 @@ from demo.data_2026 import (
     YEAR_2026,
     Stage2026,
 )
+from demo.year_2021 import demo_account_create
 from members.models import (
     CollectiveKind,
     CollectiveMembership,
@@ -73,10 +72,13 @@ from members.models import (
     StatusPeriod,
 )
 from members.services import (
-    member_create,
+    collective_save,
+    collectives_dissolve,
     member_discipline,
     member_update,
     members_reassign,
+    members_register,
+    seats_add,
     status_period_record,
 )
 from organizations.models import Organization, OrganizationKind
@@ -340,8 +342,7 @@ class _Year2026:
         user = user_model.objects.filter(username=username).first()
         if user is None:
             fields = {"first_name": first_name, "last_name": last_name}
-            validate_password(DEMO_PASSWORD, user_model(username=username, **fields))
-            user = user_model.objects.create_user(username, password=DEMO_PASSWORD, **fields)
+            user = demo_account_create(username, **fields)
         users[username] = user
         role_assign(user=user, organization=self.roots[root], role=role)
         for username, role, where in ROLES_2026:
@@ -360,11 +361,10 @@ class _Year2026:
     def collectives(self) -> None:
         """The 2021 collectives end with their units; each new đảng bộ elects its committee at
         its 2025–2030 congress, and each new party committee has its standing board."""
-        LeadershipCollective.objects.filter(dissolved_on__isnull=True).update(
-            dissolved_on=REORGANIZED_ON
-        )
-        CollectiveMembership.objects.filter(ends_on__isnull=True).update(
-            ends_on=REORGANIZED_ON - datetime.timedelta(days=1)
+        collectives_dissolve(
+            collectives=list(LeadershipCollective.objects.filter(dissolved_on__isnull=True)),
+            on=REORGANIZED_ON,
+            acting_user=self.board,
         )
         seats: list[CollectiveMembership] = []
         people = defaultdict(list)
@@ -415,23 +415,18 @@ class _Year2026:
                 )
                 for m, p in zip(heads, positions, strict=False)
             ]
-        for seat in seats:
-            seat.full_clean()
-        CollectiveMembership.objects.bulk_create(seats)
+        seats_add(seats=seats, acting_user=self.board)
 
     @staticmethod
     def collective(organization, name, kind, formed, *, level=ManagingLevel.DISTRICT):
-        """No service writes collectives yet: a plain row checked by full_clean."""
-        row = LeadershipCollective(
+        return collective_save(
+            acting_user=None,
             organization=organization,
             name=name,
             kind=kind,
             managing_level=level,
             formed_on=formed,
         )
-        row.full_clean()
-        row.save()
-        return row
 
     def cases_of_2026(self) -> None:
         """What the QĐ 366 rules treat differently: two members admitted in 2026 (not reviewed),
@@ -444,15 +439,21 @@ class _Year2026:
             for node in Organization.objects.filter(path__startswith=unit.path)
             if node.holds_members
         ]
-        for (name, gender, born, admitted), cell in zip(NEW_MEMBERS_2026, cells * 2, strict=False):
-            member_create(
-                organization=cell,
-                full_name=name,
-                gender=gender,
-                date_of_birth=born,
-                admitted_on=admitted,
-                acting_user=self.board,
-            )
+        members_register(
+            entries=[
+                {
+                    "organization": cell,
+                    "full_name": name,
+                    "gender": gender,
+                    "date_of_birth": born,
+                    "admitted_on": admitted,
+                }
+                for (name, gender, born, admitted), cell in zip(
+                    NEW_MEMBERS_2026, cells * 2, strict=False
+                )
+            ],
+            acting_user=self.board,
+        )
         plain = list(
             Member.objects.filter(
                 organization__in=cells, left_on__isnull=True, leadership_post=""

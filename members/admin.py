@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import (
     CollectiveMembership,
     DisciplineRecord,
+    FactChange,
     ImportBatch,
     LeadershipCollective,
     Member,
@@ -21,7 +22,11 @@ from members.models import (
     StatusPeriod,
 )
 from members.services import (
+    COLLECTIVE_FIELDS,
+    DISCIPLINE_FIELDS,
+    SEAT_FIELDS,
     STATUS_PERIOD_FIELDS,
+    collective_save,
     discipline_record_delete,
     discipline_record_update,
     member_create,
@@ -29,6 +34,8 @@ from members.services import (
     member_leave,
     member_transfer,
     member_update,
+    seat_delete,
+    seat_save,
     status_period_delete,
     status_period_record,
 )
@@ -55,16 +62,6 @@ MEMBER_FIELDS = (
     "managing_level",
     "left_on",
     "left_reason",
-)
-DISCIPLINE_FIELDS = (
-    "form",
-    "decision_number",
-    "decided_on",
-    "counted_year",
-    "violation",
-    "issued_by",
-    "duty_related",
-    "self_remedied",
 )
 
 
@@ -395,29 +392,88 @@ class DisciplineRecordAdmin(
 class CollectiveMembershipInline(admin.TabularInline):
     model = CollectiveMembership
     extra = 0
-    fields = ("member", "position", "starts_on", "ends_on")
+    fields = SEAT_FIELDS
     autocomplete_fields = ("member",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("member", "collective")
 
 
+class FactChangeInline(ReadOnlyInline):
+    model = FactChange
+    fk_name = "collective"
+    fields = ("changed_at", "subject", "action", "label", "old_values", "new_values", "changed_by")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
 @admin.register(LeadershipCollective)
-class LeadershipCollectiveAdmin(VietnameseSearchMixin, admin.ModelAdmin):
+class LeadershipCollectiveAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    """Collectives and their seats are written through `collective_save` and `seat_save`, with
+    history; a collective is ended by its end date, not deleted (past ratings name it)."""
+
     list_display = ("name", "kind", "organization", "managing_level", "formed_on", "dissolved_on")
     list_filter = ("kind", "managing_level")
     list_select_related = ("organization",)
     search_fields = ("name", "organization__name")
     autocomplete_fields = ("organization",)
-    inlines = (CollectiveMembershipInline,)
+    inlines = (CollectiveMembershipInline, FactChangeInline)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def write(self, request, obj, form, change):
+        return collective_save(
+            collective=obj if change else None,
+            acting_user=request.user,
+            **{name: form.cleaned_data[name] for name in COLLECTIVE_FIELDS},
+        )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CollectiveMembership:
+            super().save_formset(request, form, formset, change)
+            return
+        seats = formset.save(commit=False)
+        for seat in formset.deleted_objects:
+            seat_delete(seat=seat, acting_user=request.user)
+        for seat in seats:
+            seat_save(
+                collective=form.instance,
+                seat=seat if seat.pk else None,
+                acting_user=request.user,
+                **{name: getattr(seat, name) for name in SEAT_FIELDS},
+            )
 
 
 @admin.register(CollectiveMembership)
-class CollectiveMembershipAdmin(VietnameseSearchMixin, admin.ModelAdmin):
+class CollectiveMembershipAdmin(
+    FactDeleteMixin, ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin
+):
     list_display = ("member", "collective", "position", "starts_on", "ends_on")
     list_select_related = ("member", "collective")
     search_fields = ("member__full_name", "collective__name", "position")
     autocomplete_fields = ("member", "collective")
+
+    def write(self, request, obj, form, change):
+        return seat_save(
+            collective=form.cleaned_data["collective"],
+            seat=obj if change else None,
+            acting_user=request.user,
+            **{name: form.cleaned_data[name] for name in SEAT_FIELDS},
+        )
+
+    def delete_fact(self, obj, user):
+        seat_delete(seat=obj, acting_user=user)
+
+
+@admin.register(FactChange)
+class FactChangeAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin):
+    list_display = ("changed_at", "subject", "action", "label", "member", "changed_by")
+    list_filter = ("subject", "action")
+    list_select_related = ("member", "changed_by")
+    search_fields = ("label", "member__full_name")
 
 
 @admin.register(ImportBatch)

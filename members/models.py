@@ -137,12 +137,17 @@ class Member(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs) -> None:
-        self.full_name = normalize_name(self.full_name)
-        self.card_number = self.card_number.strip()
-        self.sort_key = vietnamese_sort_key(self.full_name)
+        self.normalize()
         if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
         super().save(*args, **kwargs)
+
+    def normalize(self) -> None:
+        """The stored forms: the name in Vietnamese capitalization, its sort key, the card
+        number trimmed (also for rows inserted in bulk, which skip `save`)."""
+        self.full_name = normalize_name(self.full_name)
+        self.card_number = self.card_number.strip()
+        self.sort_key = vietnamese_sort_key(self.full_name)
 
     def clean(self) -> None:
         errors: dict[str, ValidationError] = {}
@@ -510,3 +515,55 @@ class ImportBatch(models.Model):
     @property
     def is_applied(self) -> bool:
         return self.applied_at is not None
+
+
+class FactChange(models.Model):
+    """History of the facts the review rules read (issue #18): a member's own fields, status
+    periods, disciplinary decisions, leadership collectives and their seats — who, when, and
+    the values before and after. A deleted record keeps its last values here."""
+
+    class Subject(models.TextChoices):
+        MEMBER = "member", _("Thông tin đảng viên")
+        STATUS_PERIOD = "status_period", _("Thời gian miễn, đình chỉ, nghỉ")
+        DISCIPLINE = "discipline", _("Kỷ luật")
+        COLLECTIVE = "collective", _("Tập thể lãnh đạo, quản lý")
+        SEAT = "seat", _("Thành viên tập thể lãnh đạo")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Thêm")
+        UPDATED = "updated", _("Sửa")
+        DELETED = "deleted", _("Xóa")
+
+    subject = models.CharField(_("nội dung"), max_length=16, choices=Subject.choices)
+    action = models.CharField(_("thao tác"), max_length=8, choices=Action.choices)
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fact_changes",
+        verbose_name=_("đảng viên"),
+    )
+    collective = models.ForeignKey(
+        LeadershipCollective,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("tập thể"),
+    )
+    record_id = models.PositiveBigIntegerField(_("mã bản ghi"), null=True, blank=True)
+    label = models.CharField(_("bản ghi"), max_length=255, blank=True)
+    old_values = models.JSONField(_("giá trị cũ"), default=dict, blank=True)
+    new_values = models.JSONField(_("giá trị mới"), default=dict, blank=True)
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    changed_by = acting_user_field(_("người thực hiện"))
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi thông tin")
+        verbose_name_plural = _("lịch sử thay đổi thông tin")
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["subject", "record_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_display()} — {self.get_action_display()}: {self.label}"

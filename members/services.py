@@ -5,6 +5,8 @@ periods and discipline, the facts the review rules read. Each write announces it
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -13,7 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import DisciplineRecord, Member, MembershipEvent, StatusPeriod
+from members.models import (
+    CollectiveMembership,
+    DisciplineRecord,
+    FactChange,
+    LeadershipCollective,
+    Member,
+    MembershipEvent,
+    StatusPeriod,
+)
 from members.signals import MemberChange, member_changed
 from organizations.models import Organization
 
@@ -37,6 +47,69 @@ MEMBER_UPDATE_FIELDS = frozenset(
 
 #: What a status period holds besides its member.
 STATUS_PERIOD_FIELDS = ("kind", "starts_on", "ends_on", "reference", "note")
+#: What a disciplinary decision holds besides its member.
+DISCIPLINE_FIELDS = (
+    "form",
+    "decision_number",
+    "decided_on",
+    "counted_year",
+    "violation",
+    "issued_by",
+    "duty_related",
+    "self_remedied",
+)
+#: What a leadership collective and a seat in it hold.
+COLLECTIVE_FIELDS = ("organization", "name", "kind", "managing_level", "formed_on", "dissolved_on")
+SEAT_FIELDS = ("member", "position", "starts_on", "ends_on")
+
+
+def _shown(value: Any) -> Any:
+    """A value as the history keeps it (JSON): dates in ISO form, related rows by name."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _values(instance: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: _shown(getattr(instance, name)) for name in names}
+
+
+def _difference(
+    old: Mapping[str, Any], new: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What changed, as old and new values; a new or deleted record keeps all its values."""
+    if not old or not new:
+        return dict(old), dict(new)
+    changed = [name for name in new if old.get(name) != new[name]]
+    return {name: old.get(name) for name in changed}, {name: new[name] for name in changed}
+
+
+def _history(
+    *,
+    subject: str,
+    action: str,
+    instance: Any,
+    acting_user: User | None,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    member: Member | None = None,
+    collective: LeadershipCollective | None = None,
+) -> FactChange:
+    """One history row: who changed which record, when, from what to what (issue #18)."""
+    old_values, new_values = _difference(old or {}, new or {})
+    return FactChange.objects.create(
+        subject=subject,
+        action=action,
+        member=member,
+        collective=collective,
+        record_id=instance.pk,
+        label=str(instance)[:255],
+        old_values=old_values,
+        new_values=new_values,
+        changed_by=acting_user,
+    )
 
 
 def _announce(member: Member, change: str, acting_user: User | None, **extra: Any) -> None:
@@ -46,7 +119,15 @@ def _announce(member: Member, change: str, acting_user: User | None, **extra: An
 
 
 def _validate(member: Member) -> None:
-    """Field and one-row checks in Python; the card number's uniqueness in one query.
+    """Field and one-row checks in Python; the card number's uniqueness in one query."""
+    _validate_fields(member)
+    card = member.card_number.strip()
+    if card and Member.objects.filter(card_number=card).exclude(pk=member.pk).exists():
+        raise _card_taken(card)
+
+
+def _validate_fields(member: Member) -> None:
+    """Field and one-row checks in Python, no query.
 
     Django's constraint validation would run one query per CheckConstraint that `clean()`
     already checks in Python (measured 21.7 s → 4.6 s for the demo's 5,000 members); the
@@ -60,15 +141,17 @@ def _validate(member: Member) -> None:
         exclude=["sort_key", *(["organization"] if given_cell else [])],
         validate_constraints=False,
     )
-    card = member.card_number.strip()
-    if card and Member.objects.filter(card_number=card).exclude(pk=member.pk).exists():
-        raise ValidationError(
-            {"card_number": _("Số thẻ đảng viên %(card)s đã có trong hệ thống.") % {"card": card}},
-            code="card_number_taken",
-        )
 
 
-@transaction.atomic
+class RegistrationRefused(ValidationError):
+    """`members_register` refused one entry; `index` is its place in the batch."""
+
+    def __init__(self, error: ValidationError, *, index: int) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.error = error
+        self.index = index
+
+
 def member_create(
     *,
     organization: Organization,
@@ -79,29 +162,98 @@ def member_create(
     **fields: Any,
 ) -> Member:
     """Register a member in a cell: admitted here, or transferred in from outside the bloc."""
-    member = Member(organization=organization, full_name=full_name, **fields)
-    _validate(member)
-    member.save()
-    if transferred_in_on:
-        event = MembershipEvent(
-            member=member,
-            kind=MembershipEvent.Kind.TRANSFER_IN,
-            occurred_on=transferred_in_on,
-            to_organization=organization,
-            outside_party_body=transferred_from,
-            recorded_by=acting_user,
+    entry = {
+        "organization": organization,
+        "full_name": full_name,
+        "transferred_in_on": transferred_in_on,
+        "transferred_from": transferred_from,
+        **fields,
+    }
+    try:
+        return members_register(entries=[entry], acting_user=acting_user)[0]
+    except RegistrationRefused as refused:
+        raise refused.error from None
+
+
+@transaction.atomic
+def members_register(
+    *, entries: Sequence[Mapping[str, Any]], acting_user: User | None = None
+) -> list[Member]:
+    """Register many members at once (the demo, an import, one member from a form): each entry
+    holds the keyword arguments of `member_create`. Each is checked as one would be, card numbers
+    in one query, then members and their first events ("Kết nạp" or "Chuyển đến") are inserted
+    in bulk, and each cell's newcomers are announced once, so that an open cycle follows them.
+
+    Nothing is written unless every entry passes; RegistrationRefused names the first that
+    does not (codes of `Member.clean` and card_number_taken).
+    """
+    members: list[Member] = []
+    arrivals: list[tuple[datetime.date | None, str]] = []
+    for index, entry in enumerate(entries):
+        fields = dict(entry)
+        arrivals.append((fields.pop("transferred_in_on", None), fields.pop("transferred_from", "")))
+        member = Member(**fields)
+        member.normalize()
+        try:
+            _validate_fields(member)
+        except ValidationError as error:
+            raise RegistrationRefused(error, index=index) from None
+        members.append(member)
+    _check_cards_free(members)
+    Member.objects.bulk_create(members, batch_size=500)
+    events = []
+    for member, (transferred_in_on, transferred_from) in zip(members, arrivals, strict=True):
+        if transferred_in_on:
+            kind, occurred_on = MembershipEvent.Kind.TRANSFER_IN, transferred_in_on
+        else:
+            kind, occurred_on = MembershipEvent.Kind.ADMITTED, member.admitted_on
+        events.append(
+            MembershipEvent(
+                member=member,
+                kind=kind,
+                occurred_on=occurred_on,
+                to_organization=member.organization,
+                outside_party_body=transferred_from,
+                recorded_by=acting_user,
+            )
         )
-    else:
-        event = MembershipEvent(
-            member=member,
-            kind=MembershipEvent.Kind.ADMITTED,
-            occurred_on=member.admitted_on,
-            to_organization=organization,
-            recorded_by=acting_user,
+    MembershipEvent.objects.bulk_create(events, batch_size=500)
+    by_cell: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        by_cell[member.organization_id].append(member)
+    for newcomers in by_cell.values():
+        member_changed.send(
+            sender=Member,
+            member=None,
+            members=newcomers,
+            change=MemberChange.REGISTERED,
+            acting_user=acting_user,
         )
-    event.save()
-    _announce(member, MemberChange.REGISTERED, acting_user)
-    return member
+    return members
+
+
+def _check_cards_free(members: Sequence[Member]) -> None:
+    """A card number is held by one member: against the database in one query, and within the
+    batch."""
+    seen: dict[str, int] = {}
+    for index, member in enumerate(members):
+        if member.card_number and member.card_number in seen:
+            raise RegistrationRefused(_card_taken(member.card_number), index=index)
+        if member.card_number:
+            seen[member.card_number] = index
+    taken = set(
+        Member.objects.filter(card_number__in=list(seen)).values_list("card_number", flat=True)
+    )
+    if taken:
+        card = min(taken, key=seen.__getitem__)
+        raise RegistrationRefused(_card_taken(card), index=seen[card])
+
+
+def _card_taken(card: str) -> ValidationError:
+    return ValidationError(
+        {"card_number": _("Số thẻ đảng viên %(card)s đã có trong hệ thống.") % {"card": card}},
+        code="card_number_taken",
+    )
 
 
 @transaction.atomic
@@ -120,10 +272,20 @@ def member_update(*, member: Member, acting_user: User | None = None, **fields: 
     changed = [name for name, value in fields.items() if getattr(member, name) != value]
     if not changed:
         return member
+    old = _values(member, changed)
     for name in changed:
         setattr(member, name, fields[name])
     member.full_clean(exclude=["sort_key"])
     member.save(update_fields=[*changed, "updated_at"])
+    _history(
+        subject=FactChange.Subject.MEMBER,
+        action=FactChange.Action.UPDATED,
+        instance=member,
+        member=member,
+        acting_user=acting_user,
+        old=old,
+        new=_values(member, changed),
+    )
     _announce(member, MemberChange.FACTS, acting_user)
     return member
 
@@ -276,6 +438,14 @@ def member_discipline(
     )
     record.full_clean()
     record.save()
+    _history(
+        subject=FactChange.Subject.DISCIPLINE,
+        action=FactChange.Action.CREATED,
+        instance=record,
+        member=member,
+        acting_user=acting_user,
+        new=_values(record, DISCIPLINE_FIELDS),
+    )
     _announce(member, MemberChange.FACTS, acting_user)
     return record
 
@@ -286,18 +456,39 @@ def discipline_record_update(
 ) -> DisciplineRecord:
     """Correct a recorded disciplinary decision (a typing error in its number, date, year)."""
     record = DisciplineRecord.objects.select_for_update().get(pk=record.pk)
+    old = _values(record, DISCIPLINE_FIELDS)
     for name, value in fields.items():
         setattr(record, name, value)
     record.full_clean()
     record.save()
+    new = _values(record, DISCIPLINE_FIELDS)
+    if new != old:
+        _history(
+            subject=FactChange.Subject.DISCIPLINE,
+            action=FactChange.Action.UPDATED,
+            instance=record,
+            member=record.member,
+            acting_user=acting_user,
+            old=old,
+            new=new,
+        )
     _announce(record.member, MemberChange.FACTS, acting_user)
     return record
 
 
 @transaction.atomic
 def discipline_record_delete(*, record: DisciplineRecord, acting_user: User | None = None) -> None:
-    """Delete a disciplinary decision entered by mistake; the member's ratings follow."""
+    """Delete a disciplinary decision entered by mistake; its values stay in the history and
+    the member's ratings follow (a decision resting on it is flagged for review)."""
     member = record.member
+    _history(
+        subject=FactChange.Subject.DISCIPLINE,
+        action=FactChange.Action.DELETED,
+        instance=record,
+        member=member,
+        acting_user=acting_user,
+        old=_values(record, DISCIPLINE_FIELDS),
+    )
     record.delete()
     _announce(member, MemberChange.FACTS, acting_user)
 
@@ -312,11 +503,24 @@ def status_period_record(
 ) -> StatusPeriod:
     """Add (or correct) an exemption, suspension, leave or temporary attendance (DOMAIN.md §4)."""
     period = period or StatusPeriod(member=member)
+    adding = period.pk is None
+    old = {} if adding else _values(StatusPeriod.objects.get(pk=period.pk), STATUS_PERIOD_FIELDS)
     period.member = member
     for name, value in fields.items():
         setattr(period, name, value)
     period.full_clean()
     period.save()
+    new = _values(period, STATUS_PERIOD_FIELDS)
+    if new != old:
+        _history(
+            subject=FactChange.Subject.STATUS_PERIOD,
+            action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
+            instance=period,
+            member=member,
+            acting_user=acting_user,
+            old=old,
+            new=new,
+        )
     _announce(member, MemberChange.FACTS, acting_user)
     return period
 
@@ -324,5 +528,208 @@ def status_period_record(
 @transaction.atomic
 def status_period_delete(*, period: StatusPeriod, acting_user: User | None = None) -> None:
     member = period.member
+    _history(
+        subject=FactChange.Subject.STATUS_PERIOD,
+        action=FactChange.Action.DELETED,
+        instance=period,
+        member=member,
+        acting_user=acting_user,
+        old=_values(period, STATUS_PERIOD_FIELDS),
+    )
     period.delete()
     _announce(member, MemberChange.FACTS, acting_user)
+
+
+@transaction.atomic
+def collective_save(
+    *,
+    acting_user: User | None,
+    collective: LeadershipCollective | None = None,
+    **fields: Any,
+) -> LeadershipCollective:
+    """Create a leadership collective (no `collective`) or correct one (the fields of
+    COLLECTIVE_FIELDS); recorded in the history."""
+    unknown = set(fields) - set(COLLECTIVE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
+    old: dict[str, Any] = {}
+    if collective is None or collective.pk is None:
+        adding, collective = True, collective or LeadershipCollective()
+    else:
+        adding = False
+        collective = LeadershipCollective.objects.select_for_update().get(pk=collective.pk)
+        old = _values(collective, COLLECTIVE_FIELDS)
+    for name, value in fields.items():
+        setattr(collective, name, value)
+    collective.full_clean()
+    collective.save()
+    new = _values(collective, COLLECTIVE_FIELDS)
+    if new != old:
+        _history(
+            subject=FactChange.Subject.COLLECTIVE,
+            action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
+            instance=collective,
+            collective=collective,
+            acting_user=acting_user,
+            old=old,
+            new=new,
+        )
+    return collective
+
+
+@transaction.atomic
+def seat_save(
+    *,
+    collective: LeadershipCollective,
+    acting_user: User | None,
+    seat: CollectiveMembership | None = None,
+    **fields: Any,
+) -> CollectiveMembership:
+    """Give a member a seat in a collective, or correct one (SEAT_FIELDS); recorded in the
+    history, and the member's ratings in an open cycle follow (a leader's seat decides who
+    rates him, DOMAIN.md §6)."""
+    unknown = set(fields) - set(SEAT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
+    old: dict[str, Any] = {}
+    if seat is None or seat.pk is None:
+        adding, seat = True, seat or CollectiveMembership()
+    else:
+        adding = False
+        seat = CollectiveMembership.objects.select_for_update().get(pk=seat.pk)
+        old = _values(seat, SEAT_FIELDS)
+    seat.collective = collective
+    for name, value in fields.items():
+        setattr(seat, name, value)
+    seat.full_clean()
+    seat.save()
+    new = _values(seat, SEAT_FIELDS)
+    if new != old:
+        _history(
+            subject=FactChange.Subject.SEAT,
+            action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
+            instance=seat,
+            member=seat.member,
+            collective=collective,
+            acting_user=acting_user,
+            old=old,
+            new=new,
+        )
+        _announce(seat.member, MemberChange.FACTS, acting_user)
+    return seat
+
+
+@transaction.atomic
+def seat_delete(*, seat: CollectiveMembership, acting_user: User | None) -> None:
+    """Remove a seat entered by mistake (a seat that ended is given its end date instead); its
+    values stay in the history and the member's ratings follow."""
+    member, collective = seat.member, seat.collective
+    _history(
+        subject=FactChange.Subject.SEAT,
+        action=FactChange.Action.DELETED,
+        instance=seat,
+        member=member,
+        collective=collective,
+        acting_user=acting_user,
+        old=_values(seat, SEAT_FIELDS),
+    )
+    seat.delete()
+    _announce(member, MemberChange.FACTS, acting_user)
+
+
+def _announce_batch(members: Sequence[Member], change: str, acting_user: User | None) -> None:
+    """One announcement per cell for many members (see `members.signals`)."""
+    by_cell: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        by_cell[member.organization_id].append(member)
+    for cell_members in by_cell.values():
+        member_changed.send(
+            sender=Member,
+            member=None,
+            members=cell_members,
+            change=change,
+            acting_user=acting_user,
+        )
+
+
+@transaction.atomic
+def seats_add(
+    *, seats: Sequence[CollectiveMembership], acting_user: User | None
+) -> list[CollectiveMembership]:
+    """Seat many members at once (a collective elected at a congress): each seat checked as
+    `seat_save` checks it, inserted in bulk, each recorded in the history, and the members'
+    ratings in an open cycle follow."""
+    for seat in seats:
+        seat.full_clean()
+    created = CollectiveMembership.objects.bulk_create(seats, batch_size=500)
+    FactChange.objects.bulk_create(
+        FactChange(
+            subject=FactChange.Subject.SEAT,
+            action=FactChange.Action.CREATED,
+            member=seat.member,
+            collective=seat.collective,
+            record_id=seat.pk,
+            label=str(seat)[:255],
+            new_values=_values(seat, SEAT_FIELDS),
+            changed_by=acting_user,
+        )
+        for seat in created
+    )
+    _announce_batch([seat.member for seat in created], MemberChange.FACTS, acting_user)
+    return created
+
+
+@transaction.atomic
+def collectives_dissolve(
+    *, collectives: Sequence[LeadershipCollective], on: datetime.date, acting_user: User | None
+) -> None:
+    """End collectives on `on` (a reorganization, a new term): every seat still held ends the
+    day before; each change is recorded in the history and the members' ratings follow."""
+    collectives = [c for c in collectives if c.dissolved_on is None]
+    if not collectives:
+        return
+    last_day = on - datetime.timedelta(days=1)
+    seats = list(
+        CollectiveMembership.objects.filter(
+            collective__in=collectives, ends_on__isnull=True
+        ).select_related("member", "collective")
+    )
+    LeadershipCollective.objects.filter(pk__in=[c.pk for c in collectives]).update(dissolved_on=on)
+    CollectiveMembership.objects.filter(pk__in=[s.pk for s in seats]).update(ends_on=last_day)
+    history = [
+        FactChange(
+            subject=FactChange.Subject.COLLECTIVE,
+            action=FactChange.Action.UPDATED,
+            collective=collective,
+            record_id=collective.pk,
+            label=str(collective)[:255],
+            old_values={"dissolved_on": None},
+            new_values={"dissolved_on": on.isoformat()},
+            changed_by=acting_user,
+        )
+        for collective in collectives
+    ]
+    history += [
+        FactChange(
+            subject=FactChange.Subject.SEAT,
+            action=FactChange.Action.UPDATED,
+            member=seat.member,
+            collective=seat.collective,
+            record_id=seat.pk,
+            label=str(seat)[:255],
+            old_values={"ends_on": None},
+            new_values={"ends_on": last_day.isoformat()},
+            changed_by=acting_user,
+        )
+        for seat in seats
+    ]
+    FactChange.objects.bulk_create(history, batch_size=500)
+    for collective in collectives:
+        collective.dissolved_on = on
+    _announce_batch([seat.member for seat in seats], MemberChange.FACTS, acting_user)

@@ -19,6 +19,7 @@ class MemberChange(models.TextChoices):
 
 
 #: Sent with sender=Member and keyword arguments member, change (MemberChange), acting_user,
-#: and for a transfer from_organization and on (the date). A bulk move of a cell's members
-#: sends member=None and members (all moved to the same cell) once.
+#: and for a transfer from_organization and on (the date). A batch (members registered
+#: together, or a cell's members moved) sends member=None and members, all in the same cell,
+#: once per cell.
 member_changed = Signal()

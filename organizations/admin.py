@@ -33,10 +33,12 @@ from organizations.models import (
 )
 from organizations.services import (
     EDITABLE_FIELDS,
+    ROLE_ASSIGNMENT_FIELDS,
     organization_create,
     organization_move,
     organization_update,
     role_assign,
+    role_assignment_update,
 )
 
 User = get_user_model()
@@ -191,6 +193,7 @@ class OrganizationChangeInline(ReadOnlyInline):
 class RoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     extra = 0
+    can_delete = False
     fields = ("user", "role", "is_active")
     autocomplete_fields = ("user",)
 
@@ -228,6 +231,12 @@ class OrganizationAdmin(ServiceWriteMixin, VietnameseSearchMixin, TreeAdmin):
         "kind_not_allowed": "parent",
         "move_into_own_subtree": "parent",
     }
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is RoleAssignment:
+            save_role_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_inlines(self, request, obj):
         # A new node has no history yet, and a role is checked against a node that exists.
@@ -355,29 +364,41 @@ class RoleAssignmentAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelA
     search_fields = ("user__username", "organization__name")
     autocomplete_fields = ("user", "organization")
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # withdrawn (is_active off), so its history stays readable
+
     def write(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            assignment = role_assign(
-                user=data["user"], organization=data["organization"], role=data["role"]
+            return role_assign(
+                user=data["user"],
+                organization=data["organization"],
+                role=data["role"],
+                is_active=data["is_active"],
+                acting_user=request.user,
             )
-            if not data["is_active"]:
-                assignment.is_active = False
-                assignment.save(update_fields=["is_active"])
-            return assignment
-        # No service edits an assignment in place: the form has run full_clean() on it.
-        assignment = RoleAssignment.objects.get(pk=obj.pk)
-        for field in form.changed_data:
-            setattr(assignment, field, data[field])
-        assignment.full_clean()
-        assignment.save()
-        return assignment
+        return role_assignment_update(
+            assignment=obj,
+            acting_user=request.user,
+            **{field: data[field] for field in form.changed_data},
+        )
+
+
+def save_role_formset(request, formset) -> None:
+    """Role assignments edited inline (on a node, on a user) go through the services."""
+    for assignment in formset.save(commit=False):
+        fields = {name: getattr(assignment, name) for name in ROLE_ASSIGNMENT_FIELDS}
+        if assignment.pk is None:
+            role_assign(acting_user=request.user, **fields)
+        else:
+            role_assignment_update(assignment=assignment, acting_user=request.user, **fields)
 
 
 class UserRoleAssignmentInline(admin.TabularInline):
     model = RoleAssignment
     fk_name = "user"
     extra = 0
+    can_delete = False
     fields = ("organization", "role", "is_active")
     autocomplete_fields = ("organization",)
 
@@ -391,3 +412,9 @@ admin.site.unregister(User)
 @admin.register(User)
 class KiemdiemUserAdmin(UserAdmin):
     inlines = (*UserAdmin.inlines, UserRoleAssignmentInline)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is RoleAssignment:
+            save_role_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)

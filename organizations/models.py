@@ -263,6 +263,7 @@ class OrganizationChange(models.Model):
         DISSOLVED = "dissolved", _("Giải thể")
         SUCCEEDED = "succeeded", _("Sắp xếp, hợp nhất vào tổ chức khác")
         TOOK_OVER = "took_over", _("Tiếp nhận tổ chức khác")
+        ROLES = "roles", _("Phân quyền người dùng")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="changes", verbose_name=_("tổ chức")

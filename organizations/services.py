@@ -231,13 +231,86 @@ def organization_succeed(
     return organization
 
 
-def role_assign(*, user: User, organization: Organization, role: str) -> RoleAssignment:
-    """Give `user` a role over `organization`'s subtree (checked against the node's kind)."""
-    assignment, _created = RoleAssignment.objects.get_or_create(
-        user=user, organization=organization, role=Role(role), defaults={"is_active": True}
+#: What a role assignment holds.
+ROLE_ASSIGNMENT_FIELDS = ("user", "organization", "role", "is_active")
+
+
+def _role_values(assignment: RoleAssignment) -> dict[str, Any]:
+    return {
+        "user": assignment.user.username,
+        "organization": str(assignment.organization),
+        "role": str(Role(assignment.role).label),
+        "is_active": assignment.is_active,
+    }
+
+
+def _role_history(
+    assignment: RoleAssignment,
+    *,
+    old: dict[str, Any],
+    acting_user: User | None,
+) -> None:
+    """Who gave or changed a user's role, when, from what to what, on the node it covers."""
+    new = _role_values(assignment)
+    if new == old:
+        return
+    OrganizationChange.objects.create(
+        organization=assignment.organization,
+        kind=OrganizationChange.Kind.ROLES,
+        changed_by=acting_user,
+        old_values={k: v for k, v in old.items() if new.get(k) != v},
+        new_values={k: v for k, v in new.items() if old.get(k) != v},
+        note=assignment.user.username,
     )
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    user: User,
+    organization: Organization,
+    role: str,
+    acting_user: User | None = None,
+    is_active: bool = True,
+) -> RoleAssignment:
+    """Give `user` a role over `organization`'s subtree (checked against the node's kind), or
+    bring back one he held; recorded in the node's history."""
+    assignment = (
+        RoleAssignment.objects.select_for_update()
+        .filter(user=user, organization=organization, role=Role(role))
+        .first()
+    )
+    old = _role_values(assignment) if assignment else {}
+    if assignment is None:
+        assignment = RoleAssignment(user=user, organization=organization, role=Role(role))
+    assignment.is_active = is_active
     assignment.full_clean()
-    if not assignment.is_active:
-        assignment.is_active = True
-        assignment.save(update_fields=["is_active"])
+    assignment.save()
+    _role_history(assignment, old=old, acting_user=acting_user)
+    return assignment
+
+
+@transaction.atomic
+def role_assignment_update(
+    *, assignment: RoleAssignment, acting_user: User | None, **fields: Any
+) -> RoleAssignment:
+    """Correct an assignment (ROLE_ASSIGNMENT_FIELDS: its user, node, role, or withdraw it with
+    is_active=False); recorded in the node's history."""
+    unknown = set(fields) - set(ROLE_ASSIGNMENT_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
+    assignment = (
+        RoleAssignment.objects.select_for_update()
+        .select_related("user", "organization")
+        .get(pk=assignment.pk)
+    )
+    old = _role_values(assignment)
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    assignment.full_clean()
+    assignment.save()
+    _role_history(assignment, old=old, acting_user=acting_user)
     return assignment

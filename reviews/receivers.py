@@ -7,7 +7,8 @@ from members.signals import MemberChange
 
 def follow_member_change(sender, *, member, change, acting_user=None, **extra) -> None:
     """An open cycle follows registrations, transfers and new facts (reviews.services.roster);
-    a bulk move (`members`, all to one cell) is followed only when a cycle is open over it."""
+    a batch (`members`, all in one cell: a registration or a cell's move) is followed only when
+    a cycle is open over that cell, checked once."""
     from reviews.services.roster import member_ratings_follow, open_cycles_over
 
     members = [member] if member is not None else extra.get("members", [])

@@ -1,8 +1,8 @@
 """Members from a workbook: added, edited or moved to another cell, identified by card number
 (or, without one, by full name and date of birth).
 
-A member's cell must lie in the importer's scope. New members go through `member_create`, a
-change of cell through `member_transfer`, other fields through `member_update`.
+A member's cell must lie in the importer's scope. New members go through `members_register`
+(one batch), a change of cell through `member_transfer`, other fields through `member_update`.
 """
 
 from __future__ import annotations
@@ -38,7 +38,12 @@ from members.imports.values import (
 )
 from members.models import Gender, ManagingLevel, Member
 from members.names import normalize_name
-from members.services import member_create, member_transfer, member_update
+from members.services import (
+    RegistrationRefused,
+    member_transfer,
+    member_update,
+    members_register,
+)
 from organizations.models import MEMBER_HOLDING_KINDS, Organization
 
 GENDERS = Choices(Gender.choices, aliases={"Nu": Gender.FEMALE, "Nữ giới": Gender.FEMALE})
@@ -308,23 +313,32 @@ def members_apply(preview: Preview, ctx: ImportContext) -> None:
     """Write a checked preview through the services; the caller holds the transaction."""
     today = timezone.localdate()
     note = _("Nhập từ tệp %(name)s") % {"name": ctx.file_name} if ctx.file_name else ""
+    # Corrections first (one may free a card number a new row takes), then the new members in
+    # one batch.
     for plan in preview.rows:
-        row: MemberRow = plan.payload
-        try:
-            if plan.action == ADD:
-                target = _target(row)
-                target["is_civil_servant"] = bool(target["is_civil_servant"])
-                member_create(
-                    organization=row.cell,
-                    acting_user=ctx.user,
-                    transferred_in_on=row.transferred_in_on,
-                    transferred_from=row.transferred_from,
-                    **target,
-                )
-            elif plan.action == UPDATE:
-                _update(row, ctx=ctx, today=today, note=note)
-        except ValidationError as error:
-            raise ApplyFailed.from_validation(plan, error) from error
+        if plan.action == UPDATE:
+            try:
+                _update(plan.payload, ctx=ctx, today=today, note=note)
+            except ValidationError as error:
+                raise ApplyFailed.from_validation(plan, error) from error
+    additions = [plan for plan in preview.rows if plan.action == ADD]
+    try:
+        members_register(
+            entries=[_registration(plan.payload) for plan in additions], acting_user=ctx.user
+        )
+    except RegistrationRefused as refused:
+        raise ApplyFailed.from_validation(additions[refused.index], refused.error) from refused
+
+
+def _registration(row: MemberRow) -> dict:
+    target = _target(row)
+    target["is_civil_servant"] = bool(target["is_civil_servant"])
+    return {
+        "organization": row.cell,
+        "transferred_in_on": row.transferred_in_on,
+        "transferred_from": row.transferred_from,
+        **target,
+    }
 
 
 def _update(row: MemberRow, *, ctx: ImportContext, today: datetime.date, note: str) -> None:

@@ -11,6 +11,7 @@ from members.services import (
     member_discipline,
     member_transfer,
     member_update,
+    members_register,
     status_period_delete,
     status_period_record,
 )
@@ -250,3 +251,52 @@ def test_a_past_cycle_keeps_where_a_member_sat_when_he_moves_later(open_cycle, s
     rating = Rating.objects.get(cycle=open_cycle, member=member, subject_kind="member")
     assert rating.unit == old_cell
     assert Rating.objects.under(small_bloc["cell_unit"]).filter(member=member).count() == 0
+
+
+def test_members_registered_in_one_batch_each_get_a_rating_in_their_units_pool(
+    open_cycle, small_bloc
+):
+    """A batch (the demo, an import) is announced once per cell; the cycle follows every
+    newcomer as it follows one."""
+    entries = [
+        {
+            "organization": small_bloc[cell],
+            "full_name": f"Nguyễn Văn Số {number}",
+            "gender": Gender.MALE,
+            "date_of_birth": datetime.date(1985, 1, number),
+            "admitted_on": ADMITTED_LONG_AGO,
+            "official_on": datetime.date(2011, 3, 2),
+        }
+        for number, cell in enumerate(["cell", "sub_cell", "cell"], start=1)
+    ]
+    members = members_register(entries=entries)
+    assert [member_rating(m, open_cycle).pool.owner for m in members] == [
+        small_bloc["unit"],
+        small_bloc["unit"],
+        small_bloc["unit"],
+    ]
+    assert all(m.events.get().kind == "admitted" for m in members)
+
+
+def test_a_batch_with_a_repeated_card_number_is_refused_whole_naming_the_entry(
+    open_cycle, small_bloc
+):
+    from members.services import RegistrationRefused
+
+    base = {
+        "organization": small_bloc["cell"],
+        "gender": Gender.FEMALE,
+        "date_of_birth": datetime.date(1990, 1, 1),
+        "admitted_on": ADMITTED_LONG_AGO,
+    }
+    entries = [
+        {**base, "full_name": "Lê Thị Một", "card_number": "11112222"},
+        {**base, "full_name": "Lê Thị Hai", "card_number": "33334444"},
+        {**base, "full_name": "Lê Thị Ba", "card_number": "11112222"},
+    ]
+    before = Rating.objects.count()
+    with pytest.raises(RegistrationRefused) as refused:
+        members_register(entries=entries)
+    assert refused.value.index == 2
+    assert "11112222" in str(refused.value)
+    assert Rating.objects.count() == before

@@ -1,0 +1,161 @@
+"""Every write to a fact the rules read leaves a history row: who, when, old → new (issue #18)."""
+
+import datetime
+
+import pytest
+
+from members.models import (
+    CollectiveKind,
+    CollectiveMembership,
+    DisciplineForm,
+    FactChange,
+    ManagingLevel,
+)
+from members.services import (
+    collective_save,
+    collectives_dissolve,
+    discipline_record_delete,
+    member_discipline,
+    member_update,
+    seat_delete,
+    seat_save,
+    seats_add,
+    status_period_delete,
+    status_period_record,
+)
+from tests.factories import (
+    BlocFactory,
+    CellFactory,
+    GrassrootsCommitteeFactory,
+    MemberFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def unit():
+    return GrassrootsCommitteeFactory(parent=BlocFactory())
+
+
+@pytest.fixture
+def member(unit):
+    return MemberFactory(organization=CellFactory(parent=unit), full_name="Lê Văn Tám")
+
+
+def test_a_corrected_member_field_keeps_old_and_new_values(member):
+    clerk = UserFactory()
+    member_update(member=member, acting_user=clerk, full_name="Lê Văn Tâm")
+    change = FactChange.objects.get(member=member)
+    assert change.subject == FactChange.Subject.MEMBER
+    assert change.action == FactChange.Action.UPDATED
+    assert change.old_values == {"full_name": "Lê Văn Tám"}
+    assert change.new_values == {"full_name": "Lê Văn Tâm"}
+    assert change.changed_by == clerk
+
+
+def test_a_deleted_discipline_keeps_its_values_in_the_history(member):
+    record = member_discipline(
+        member=member,
+        form=DisciplineForm.REPRIMAND,
+        decision_number="12-QĐ/CB",
+        decided_on=datetime.date(2021, 5, 4),
+        violation="Vi phạm chế độ báo cáo",
+    )
+    admin = UserFactory(is_superuser=True)
+    discipline_record_delete(record=record, acting_user=admin)
+    deleted = FactChange.objects.get(action=FactChange.Action.DELETED)
+    assert deleted.subject == FactChange.Subject.DISCIPLINE
+    assert deleted.old_values["decision_number"] == "12-QĐ/CB"
+    assert deleted.old_values["decided_on"] == "2021-05-04"
+    assert deleted.changed_by == admin
+    assert deleted.member == member
+
+
+def test_status_periods_are_recorded_when_added_changed_and_deleted(member):
+    period = status_period_record(
+        member=member, kind="sick_leave", starts_on=datetime.date(2021, 1, 4), ends_on=None
+    )
+    status_period_record(
+        member=member, period=period, kind="sick_leave", ends_on=datetime.date(2021, 9, 30)
+    )
+    status_period_delete(period=period)
+    actions = list(
+        FactChange.objects.filter(subject=FactChange.Subject.STATUS_PERIOD)
+        .order_by("pk")
+        .values_list("action", "new_values")
+    )
+    assert actions == [
+        (
+            "created",
+            {
+                "kind": "sick_leave",
+                "starts_on": "2021-01-04",
+                "ends_on": None,
+                "reference": "",
+                "note": "",
+            },
+        ),
+        ("updated", {"ends_on": "2021-09-30"}),
+        ("deleted", {}),
+    ]
+
+
+def test_collectives_and_seats_are_written_with_history(unit, member):
+    user = UserFactory()
+    committee = collective_save(
+        acting_user=user,
+        organization=unit,
+        name="Ban Chấp hành Đảng bộ Sở",
+        kind=CollectiveKind.PARTY_COMMITTEE,
+        managing_level=ManagingLevel.DISTRICT,
+        formed_on=datetime.date(2020, 5, 1),
+    )
+    seat = seat_save(
+        collective=committee,
+        acting_user=user,
+        member=member,
+        position="Bí thư",
+        starts_on=datetime.date(2020, 5, 1),
+    )
+    seat_save(collective=committee, seat=seat, acting_user=user, position="Phó Bí thư")
+    seat_delete(seat=seat, acting_user=user)
+    rows = list(
+        FactChange.objects.filter(collective=committee)
+        .order_by("pk")
+        .values_list("subject", "action")
+    )
+    assert rows == [
+        ("collective", "created"),
+        ("seat", "created"),
+        ("seat", "updated"),
+        ("seat", "deleted"),
+    ]
+    assert not CollectiveMembership.objects.exists()
+
+
+def test_dissolving_collectives_ends_their_seats_the_day_before(unit, member):
+    committee = collective_save(
+        acting_user=None,
+        organization=unit,
+        name="Ban Chấp hành",
+        kind=CollectiveKind.PARTY_COMMITTEE,
+        managing_level=ManagingLevel.DISTRICT,
+    )
+    seats_add(
+        seats=[
+            CollectiveMembership(
+                collective=committee,
+                member=member,
+                position="Bí thư",
+                starts_on=datetime.date(2020, 5, 1),
+            )
+        ],
+        acting_user=None,
+    )
+    collectives_dissolve(collectives=[committee], on=datetime.date(2025, 7, 1), acting_user=None)
+    committee.refresh_from_db()
+    assert committee.dissolved_on == datetime.date(2025, 7, 1)
+    assert committee.memberships.get().ends_on == datetime.date(2025, 6, 30)
+    assert FactChange.objects.filter(subject="seat", action="updated").count() == 1
