@@ -75,7 +75,7 @@ class CycleChangeInline(ReadOnlyInline):
 
 class CycleTransitionInline(ReadOnlyInline):
     model = CycleTransition
-    fields = ("changed_at", "from_status", "to_status", "changed_by", "reason")
+    fields = ("changed_at", "from_state", "to_state", "changed_by", "reason")
     readonly_fields = fields
     verbose_name_plural = _("Lịch sử trạng thái")
 
@@ -210,8 +210,8 @@ class ReviewCycleAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmi
 
 @admin.register(CycleTransition)
 class CycleTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("changed_at", "cycle", "from_status", "to_status", "changed_by", "reason")
-    list_filter = ("cycle", "to_status")
+    list_display = ("changed_at", "cycle", "from_state", "to_state", "changed_by", "reason")
+    list_filter = ("cycle", "to_state")
     list_select_related = ("cycle", "changed_by")
 
 
@@ -467,7 +467,7 @@ DOSSIER_ITEM_FIELDS = (
 
 class SubmissionTransitionInline(ReadOnlyInline):
     model = SubmissionTransition
-    fields = ("changed_at", "from_state", "to_state", "changed_by", "comment")
+    fields = ("changed_at", "from_state", "to_state", "changed_by", "reason")
     readonly_fields = fields
     verbose_name_plural = _("Lịch sử gửi, duyệt")
 
@@ -498,7 +498,7 @@ class SubmissionAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmi
 
 @admin.register(SubmissionTransition)
 class SubmissionTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("changed_at", "submission", "from_state", "to_state", "changed_by", "comment")
+    list_display = ("changed_at", "submission", "from_state", "to_state", "changed_by", "reason")
     list_filter = ("to_state",)
     list_select_related = ("submission__organization", "changed_by")
 

@@ -1,7 +1,8 @@
 """The reviews app's models, one module per sub-domain; import them from here.
 
 levels (levels, regimes, quota settings) ← cycles ← pools ← ratings ← submissions,
-notifications, suggestions, guidance.
+notifications, suggestions, guidance; transitions (the state machines and the base of every
+state-move record) below them all.
 """
 
 from reviews.models.cycles import (
@@ -15,6 +16,7 @@ from reviews.models.cycles import (
     ReviewCycleQuerySet,
 )
 from reviews.models.guidance import (
+    QUESTION_TRANSITIONS,
     GuidingDocument,
     Question,
     QuestionAttachment,
@@ -36,6 +38,7 @@ from reviews.models.levels import (
 )
 from reviews.models.notifications import Notification
 from reviews.models.pools import (
+    POOL_TRANSITIONS,
     Pool,
     PoolFlag,
     PoolFlagKind,
@@ -72,6 +75,8 @@ from reviews.models.submissions import (
     dossier_upload_path,
 )
 from reviews.models.suggestions import (
+    ISSUE_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
     UNANSWERED_ISSUE_STATES,
     IssueState,
     Suggestion,
@@ -79,19 +84,24 @@ from reviews.models.suggestions import (
     SuggestionIssue,
     SuggestionState,
 )
+from reviews.models.transitions import StateMachine, TransitionRecord
 
 __all__ = [
     "CYCLE_SETTING_FIELDS",
     "CYCLE_TRANSITIONS",
+    "ISSUE_TRANSITIONS",
     "LEVEL_RANK",
     "LEVEL_SHORT_LABELS",
     "LEVEL_VALUE_FIELDS",
     "NOT_REVIEWED_REASONS",
     "PART_MAXIMUM",
+    "POOL_TRANSITIONS",
+    "QUESTION_TRANSITIONS",
     "REQUIRED_DOSSIER_KINDS",
     "SCORE_BAND_FIELDS",
     "SUBMISSION_LOCKED_STATES",
     "SUBMISSION_TRANSITIONS",
+    "SUGGESTION_TRANSITIONS",
     "UNANSWERED_ISSUE_STATES",
     "Criterion",
     "CriterionPart",
@@ -130,6 +140,7 @@ __all__ = [
     "ReviewCycleQuerySet",
     "RuleSetCode",
     "ShortcomingsFixed",
+    "StateMachine",
     "SubjectKind",
     "Submission",
     "SubmissionQuerySet",
@@ -139,6 +150,7 @@ __all__ = [
     "SuggestionEvent",
     "SuggestionIssue",
     "SuggestionState",
+    "TransitionRecord",
     "UploadedFileFields",
     "dossier_upload_path",
     "private_upload_path",

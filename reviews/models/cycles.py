@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import ROOT_KINDS, Organization, acting_user_field
 from reviews.models.levels import Level, QuotaBasis, QuotaRounding, RuleSetCode
+from reviews.models.transitions import StateMachine, TransitionRecord
 
 
 class CycleStatus(models.TextChoices):
@@ -21,11 +22,17 @@ class CycleStatus(models.TextChoices):
     CLOSED = "closed", _("Đã kết thúc")
 
 
-CYCLE_TRANSITIONS: dict[str, frozenset[str]] = {
-    CycleStatus.DRAFT: frozenset({CycleStatus.OPEN}),
-    CycleStatus.OPEN: frozenset({CycleStatus.CLOSED}),
-    CycleStatus.CLOSED: frozenset({CycleStatus.OPEN}),
-}
+#: A cycle is prepared, opened, closed; a closed cycle may be reopened (with a reason).
+CYCLE_TRANSITIONS = StateMachine(
+    CycleStatus,
+    {
+        CycleStatus.DRAFT: {CycleStatus.OPEN},
+        CycleStatus.OPEN: {CycleStatus.CLOSED},
+        CycleStatus.CLOSED: {CycleStatus.OPEN},
+    },
+    noun=_("kỳ"),
+    field="status",
+)
 
 
 class ReviewCycleQuerySet(models.QuerySet):
@@ -242,23 +249,19 @@ class ReviewCycle(models.Model):
         return (self.finish_by_for(unit) - today).days
 
 
-class CycleTransition(models.Model):
+class CycleTransition(TransitionRecord):
     cycle = models.ForeignKey(
         ReviewCycle, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("kỳ")
     )
-    from_status = models.CharField(_("từ"), max_length=8, choices=CycleStatus.choices)
-    to_status = models.CharField(_("sang"), max_length=8, choices=CycleStatus.choices)
-    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    changed_by = acting_user_field(_("người thực hiện"))
-    reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
-    class Meta:
+    machine = CYCLE_TRANSITIONS
+
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("lịch sử trạng thái kỳ")
         verbose_name_plural = _("lịch sử trạng thái kỳ")
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.cycle}: {self.from_status} → {self.to_status}"
+        return f"{self.cycle}: {self.from_state} → {self.to_state}"
 
 
 class CycleChange(models.Model):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Member
 from organizations.models import Organization, acting_user_field
 from reviews.models.cycles import ReviewCycle
+from reviews.models.transitions import StateMachine
 
 
 def private_upload_path(instance, filename: str) -> str:
@@ -59,6 +60,23 @@ class QuestionState(models.TextChoices):
     ASKED_BACK = "asked_back", _("Chờ đơn vị bổ sung")
     ANSWERED = "answered", _("Đã trả lời")
     CLOSED = "closed", _("Đã đóng")
+
+
+#: The Board answers, asks back or closes an open question; the unit replies to an asked-back
+#: or answered one (it opens again); an answered one may be closed.
+QUESTION_TRANSITIONS = StateMachine(
+    QuestionState,
+    {
+        QuestionState.OPEN: {
+            QuestionState.ANSWERED,
+            QuestionState.ASKED_BACK,
+            QuestionState.CLOSED,
+        },
+        QuestionState.ASKED_BACK: {QuestionState.OPEN},
+        QuestionState.ANSWERED: {QuestionState.OPEN, QuestionState.CLOSED},
+    },
+    noun=_("câu hỏi"),
+)
 
 
 class Question(models.Model):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from members.models import Member
 from organizations.models import Organization, acting_user_field
 from reviews.models.cycles import ReviewCycle
+from reviews.models.transitions import StateMachine, TransitionRecord
 
 
 class SubjectKind(models.TextChoices):
@@ -21,6 +22,14 @@ class SubjectKind(models.TextChoices):
 class PoolState(models.TextChoices):
     OPEN = "open", _("Đang xem xét")
     FINALIZED = "finalized", _("Đã chốt kết quả")
+
+
+#: The deciding body finalizes a pool (within the quota) and may reopen it with a reason.
+POOL_TRANSITIONS = StateMachine(
+    PoolState,
+    {PoolState.OPEN: {PoolState.FINALIZED}, PoolState.FINALIZED: {PoolState.OPEN}},
+    noun=_("nhóm xếp loại"),
+)
 
 
 class Pool(models.Model):
@@ -84,20 +93,16 @@ class Pool(models.Model):
         return self.state == PoolState.FINALIZED
 
 
-class PoolTransition(models.Model):
+class PoolTransition(TransitionRecord):
     pool = models.ForeignKey(
         Pool, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("nhóm")
     )
-    from_state = models.CharField(_("từ"), max_length=12, choices=PoolState.choices)
-    to_state = models.CharField(_("sang"), max_length=12, choices=PoolState.choices)
-    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    changed_by = acting_user_field(_("người thực hiện"))
-    reason = models.CharField(_("lý do"), max_length=500, blank=True)
 
-    class Meta:
+    machine = POOL_TRANSITIONS
+
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("lịch sử chốt kết quả")
         verbose_name_plural = _("lịch sử chốt kết quả")
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.pool}: {self.from_state} → {self.to_state}"

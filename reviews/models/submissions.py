@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Organization, acting_user_field
 from reviews.models.cycles import ReviewCycle
+from reviews.models.transitions import StateMachine, TransitionRecord
 
 
 class SubmissionState(models.TextChoices):
@@ -19,13 +20,17 @@ class SubmissionState(models.TextChoices):
 
 #: Allowed moves of a grassroots unit's submission (issue: submission and approval). The Board
 #: returns a sent report; it reopens an approved one (a different act, recorded as such).
-SUBMISSION_TRANSITIONS: dict[str, frozenset[str]] = {
-    SubmissionState.DRAFT: frozenset({SubmissionState.SUBMITTED}),
-    SubmissionState.SUBMITTED: frozenset({SubmissionState.APPROVED, SubmissionState.RETURNED}),
-    SubmissionState.RETURNED: frozenset({SubmissionState.SUBMITTED}),
-    SubmissionState.APPROVED: frozenset({SubmissionState.REOPENED}),
-    SubmissionState.REOPENED: frozenset({SubmissionState.SUBMITTED}),
-}
+SUBMISSION_TRANSITIONS = StateMachine(
+    SubmissionState,
+    {
+        SubmissionState.DRAFT: {SubmissionState.SUBMITTED},
+        SubmissionState.SUBMITTED: {SubmissionState.APPROVED, SubmissionState.RETURNED},
+        SubmissionState.RETURNED: {SubmissionState.SUBMITTED},
+        SubmissionState.APPROVED: {SubmissionState.REOPENED},
+        SubmissionState.REOPENED: {SubmissionState.SUBMITTED},
+    },
+    noun=_("báo cáo"),
+)
 #: A unit's pools are read-only for its clerks while its report is in these states.
 SUBMISSION_LOCKED_STATES = frozenset({SubmissionState.SUBMITTED, SubmissionState.APPROVED})
 
@@ -80,20 +85,16 @@ class Submission(models.Model):
         return self.state in SUBMISSION_LOCKED_STATES
 
 
-class SubmissionTransition(models.Model):
+class SubmissionTransition(TransitionRecord):
     submission = models.ForeignKey(
         Submission, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("báo cáo")
     )
-    from_state = models.CharField(_("từ"), max_length=12, choices=SubmissionState.choices)
-    to_state = models.CharField(_("sang"), max_length=12, choices=SubmissionState.choices)
-    changed_at = models.DateTimeField(_("thời điểm"))
-    changed_by = acting_user_field(_("người thực hiện"))
-    comment = models.TextField(_("ý kiến"), blank=True)
 
-    class Meta:
+    machine = SUBMISSION_TRANSITIONS
+
+    class Meta(TransitionRecord.Meta):
         verbose_name = _("lịch sử gửi, duyệt báo cáo")
         verbose_name_plural = _("lịch sử gửi, duyệt báo cáo")
-        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.submission}: {self.from_state} → {self.to_state}"

@@ -9,12 +9,24 @@ from django.utils.translation import gettext_lazy as _
 from members.models import LeadershipCollective, ManagingLevel, Member
 from organizations.models import Organization, acting_user_field
 from reviews.models.cycles import ReviewCycle
+from reviews.models.transitions import StateMachine
 
 
 class SuggestionState(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     ISSUED = "issued", _("Đã ban hành")
     CLOSED = "closed", _("Đã hoàn thành giải trình")
+
+
+#: Drafted, issued by the Standing Board, closed when every issue's explanation is accepted.
+SUGGESTION_TRANSITIONS = StateMachine(
+    SuggestionState,
+    {
+        SuggestionState.DRAFT: {SuggestionState.ISSUED},
+        SuggestionState.ISSUED: {SuggestionState.CLOSED},
+    },
+    noun=_("gợi ý kiểm điểm"),
+)
 
 
 class Suggestion(models.Model):
@@ -99,6 +111,17 @@ class IssueState(models.TextChoices):
 
 #: States in which an issue still waits for the target unit (it cannot submit meanwhile).
 UNANSWERED_ISSUE_STATES = (IssueState.AWAITING, IssueState.REDO)
+#: The target answers (and may correct its answer until it is reviewed); the reviewer accepts
+#: the explanation or asks for it again.
+ISSUE_TRANSITIONS = StateMachine(
+    IssueState,
+    {
+        IssueState.AWAITING: {IssueState.ANSWERED},
+        IssueState.REDO: {IssueState.ANSWERED},
+        IssueState.ANSWERED: {IssueState.ANSWERED, IssueState.ACCEPTED, IssueState.REDO},
+    },
+    noun=_("vấn đề gợi ý"),
+)
 
 
 class SuggestionIssue(models.Model):

@@ -177,19 +177,44 @@ class CollectiveFacts:
 
 
 class RuleSet(Protocol):
-    code: str
-    #: The regime's short name, as cited on screens and in print ("QĐ 366-QĐ/TW").
-    regime: str
-    #: Where the quota comes from, cited by the counter and the printed rule.
-    quota_source: str
-    #: From QĐ 124 the quota is counted per peer group (DOMAIN.md §10, §13).
-    uses_peer_groups: bool
-    #: Which order rules apply: collective_first, unit_first (all), cell_first, head_first.
-    order_rules: frozenset[str]
-    not_reviewed_reasons: frozenset[str]
-    #: The dossier's items in order (the checklist) and those a unit cannot submit without.
-    dossier_kinds: tuple[str, ...]
-    required_dossier_kinds: tuple[str, ...]
+    # The attributes are read-only members: a rule set's plain class attributes satisfy them
+    # with narrower types (a `RuleSetCode` code, tuples of `DossierKind`), which a mutable
+    # protocol attribute, being invariant, would refuse.
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def regime(self) -> str:
+        """The regime's short name, as cited on screens and in print ("QĐ 366-QĐ/TW")."""
+        ...
+
+    @property
+    def quota_source(self) -> str:
+        """Where the quota comes from, cited by the counter and the printed rule."""
+        ...
+
+    @property
+    def uses_peer_groups(self) -> bool:
+        """From QĐ 124 the quota is counted per peer group (DOMAIN.md §10, §13)."""
+        ...
+
+    @property
+    def order_rules(self) -> frozenset[str]:
+        """Which order rules apply: collective_first, unit_first (all), cell_first, head_first."""
+        ...
+
+    @property
+    def not_reviewed_reasons(self) -> frozenset[str]: ...
+
+    @property
+    def dossier_kinds(self) -> tuple[str, ...]:
+        """The dossier's items in order (the checklist)."""
+        ...
+
+    @property
+    def required_dossier_kinds(self) -> tuple[str, ...]:
+        """The dossier's items a unit cannot submit without."""
+        ...
 
     def defaults(self, year: int) -> dict[str, Any]:
         """The cycle settings this regime prescribes, copied into a new cycle."""

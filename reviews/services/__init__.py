@@ -10,6 +10,7 @@ from reviews.services.guidance import (
     guiding_document_publish,
     guiding_document_withdraw,
     question_act,
+    question_allows,
     question_ask,
 )
 from reviews.services.pools import (
@@ -51,6 +52,7 @@ __all__ = [
     "pool_problems",
     "pool_reopen",
     "question_act",
+    "question_allows",
     "question_ask",
     "ratings_record",
     "submission_change_state",

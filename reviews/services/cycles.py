@@ -31,6 +31,7 @@ from reviews.rules import rule_set_for, rule_set_for_year
 from reviews.rules.peer_groups import default_peer_group
 from reviews.selectors import Hierarchy, eligibilities
 from reviews.services.scores import criteria_copy_template
+from reviews.services.transitions import state_move
 
 #: What an open cycle may no longer change: the rules its decisions were made under.
 CYCLE_RULE_FIELDS = tuple(
@@ -132,19 +133,16 @@ def cycle_change_status(
 ) -> ReviewCycle:
     """Move a cycle along its transition table (draft → open → closed, closed → open)."""
     cycle = ReviewCycle.objects.select_for_update().get(pk=cycle.pk)
-    if status not in CYCLE_TRANSITIONS[cycle.status]:
-        raise ValidationError(
-            _('Không thể chuyển kỳ từ "%(old)s" sang "%(new)s".')
-            % {"old": cycle.get_status_display(), "new": CycleStatus(status).label},
-            code="cycle_transition_not_allowed",
-        )
+    CYCLE_TRANSITIONS.check(cycle.status, status)
     if cycle.status == CycleStatus.CLOSED and not reason.strip():
         raise ValidationError(_("Mở lại kỳ đánh giá cần nêu lý do."), code="reason_required")
-    old = cycle.status
-    cycle.status = status
-    cycle.save(update_fields=["status"])
-    CycleTransition.objects.create(
-        cycle=cycle, from_status=old, to_status=status, changed_by=acting_user, reason=reason
+    state_move(
+        cycle,
+        machine=CYCLE_TRANSITIONS,
+        to=status,
+        acting_user=acting_user,
+        reason=reason.strip(),
+        record=CycleTransition,
     )
     if status == CycleStatus.OPEN:
         cycle_prepare(cycle=cycle)

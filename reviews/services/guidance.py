@@ -1,7 +1,8 @@
 """Guidance and difficulties (letter 897-CV/ĐUK, point 4): the Organization Board publishes the
 cycle's documents and answers the units' questions; what remains goes to the Standing Board.
 
-A question moves along QUESTION_TRANSITIONS; every step is a QuestionMessage with who and when.
+A question moves along QUESTION_TRANSITIONS (reviews.models.guidance); every step is a
+QuestionMessage with who and when.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from members.models import Member
 from organizations.models import Organization, Role, RoleAssignment
 from reviews.models import (
+    QUESTION_TRANSITIONS,
     GuidingDocument,
     Question,
     QuestionAttachment,
@@ -25,20 +27,15 @@ from reviews.models import (
     ReviewCycle,
 )
 from reviews.services.notifications import notify
+from reviews.services.transitions import state_move
 from reviews.services.uploads import check_upload
 
-QUESTION_TRANSITIONS: dict[str, dict[str, str]] = {
-    # action: {from state: to state}
-    "answer": {QuestionState.OPEN: QuestionState.ANSWERED},
-    "ask_back": {QuestionState.OPEN: QuestionState.ASKED_BACK},
-    "reply": {
-        QuestionState.ASKED_BACK: QuestionState.OPEN,
-        QuestionState.ANSWERED: QuestionState.OPEN,
-    },
-    "close": {
-        QuestionState.ANSWERED: QuestionState.CLOSED,
-        QuestionState.OPEN: QuestionState.CLOSED,
-    },
+#: What each action on a question moves it to (the moves allowed: QUESTION_TRANSITIONS).
+ACTION_STATE = {
+    "answer": QuestionState.ANSWERED,
+    "ask_back": QuestionState.ASKED_BACK,
+    "reply": QuestionState.OPEN,
+    "close": QuestionState.CLOSED,
 }
 MESSAGE_KIND = {
     "answer": QuestionMessage.Kind.ANSWERED,
@@ -167,6 +164,11 @@ def question_ask(
     return question
 
 
+def question_allows(question: Question, action: str) -> bool:
+    """Whether `action` ("answer", "ask_back", "reply", "close") may be taken now."""
+    return QUESTION_TRANSITIONS.allows(question.state, ACTION_STATE[action])
+
+
 @transaction.atomic
 def question_act(
     *,
@@ -179,19 +181,19 @@ def question_act(
     """Answer, ask back, reply or close, along QUESTION_TRANSITIONS; answering may mark the
     answer as applying to all units (it then joins the cycle's shared questions and answers).
 
-    Raises ValidationError: question_transition_not_allowed, text_required.
+    Raises ValidationError: transition_not_allowed, text_required.
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
-    moves = QUESTION_TRANSITIONS.get(action, {})
-    if question.state not in moves:
+    if action not in ACTION_STATE or not question_allows(question, action):
         raise ValidationError(
             _("Không thể thực hiện thao tác này khi câu hỏi đang ở trạng thái “%(state)s”.")
             % {"state": question.get_state_display()},
-            code="question_transition_not_allowed",
+            code="transition_not_allowed",
         )
     body = _text(text, required=action != "close")
     now = timezone.now()
-    question.state = moves[question.state]
+    old_state = question.state
+    question.state = ACTION_STATE[action]
     if action == "answer" and question.first_answered_at is None:
         question.first_answered_at = now
     if action == "close":
@@ -205,7 +207,14 @@ def question_act(
             QuestionMessage.objects.create(
                 question=question, kind=QuestionMessage.Kind.SHARED, by=acting_user
             )
-    question.save()
+    question.state = old_state
+    state_move(
+        question,
+        machine=QUESTION_TRANSITIONS,
+        to=ACTION_STATE[action],
+        acting_user=acting_user,
+        also=("first_answered_at", "closed_at", "is_shared"),
+    )
     link = reverse("reviews:question", args=[question.pk])
     if action in ("answer", "ask_back"):
         message = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reviews.models import (
+    POOL_TRANSITIONS,
     Level,
     Pool,
     PoolState,
@@ -20,6 +21,7 @@ from reviews.rules.base import limits_text, rule_violation
 from reviews.selectors import eligibilities
 from reviews.services.ratings import check_pools_writable, ratings_record
 from reviews.services.roster import pool_flags_apply
+from reviews.services.transitions import state_move
 
 
 def pool_problems(pool: Pool) -> list[ValidationError]:
@@ -88,12 +90,15 @@ def pool_finalize(*, pool: Pool, acting_user: User | None) -> Pool:
     problems = pool_problems(pool)
     if problems:
         raise ValidationError(problems)
-    pool.state = PoolState.FINALIZED
     pool.finalized_at = timezone.now()
     pool.finalized_by = acting_user
-    pool.save(update_fields=["state", "finalized_at", "finalized_by"])
-    PoolTransition.objects.create(
-        pool=pool, from_state=PoolState.OPEN, to_state=PoolState.FINALIZED, changed_by=acting_user
+    state_move(
+        pool,
+        machine=POOL_TRANSITIONS,
+        to=PoolState.FINALIZED,
+        acting_user=acting_user,
+        also=("finalized_at", "finalized_by"),
+        record=PoolTransition,
     )
     return pool
 
@@ -107,16 +112,16 @@ def pool_reopen(*, pool: Pool, acting_user: User | None, reason: str) -> Pool:
     if not pool.is_finalized:
         return pool
     check_pools_writable(cycle=pool.cycle, pools=[pool], acting_user=acting_user)
-    pool.state = PoolState.OPEN
     pool.finalized_at = None
     pool.finalized_by = None
-    pool.save(update_fields=["state", "finalized_at", "finalized_by"])
-    PoolTransition.objects.create(
-        pool=pool,
-        from_state=PoolState.FINALIZED,
-        to_state=PoolState.OPEN,
-        changed_by=acting_user,
+    state_move(
+        pool,
+        machine=POOL_TRANSITIONS,
+        to=PoolState.OPEN,
+        acting_user=acting_user,
         reason=reason.strip(),
+        also=("finalized_at", "finalized_by"),
+        record=PoolTransition,
     )
     # Changes to its people that waited for the pool to reopen are applied now.
     pool_flags_apply(pool=pool, acting_user=acting_user)

@@ -31,6 +31,7 @@ from reviews.quota import quota_exceeded_error, quotas_by_pool
 from reviews.rules import rule_set_for
 from reviews.services.notifications import notify
 from reviews.services.suggestions import unanswered_suggestions
+from reviews.services.transitions import state_move
 from reviews.services.uploads import check_upload
 
 
@@ -103,7 +104,7 @@ def submission_change_state(
     Returning (or reopening an approved one) needs a comment, and so does sending again after
     it (what was fixed). Sending checks
     `submission_problems` and marks a submission after the deadline as late.
-    Raises ValidationError: submission_transition_not_allowed, comment_required,
+    Raises ValidationError: transition_not_allowed, comment_required,
     resubmit_comment_required, or the list of
     problems.
     """
@@ -112,12 +113,7 @@ def submission_change_state(
         .select_related("cycle", "organization")
         .get(pk=submission.pk)
     )
-    if state not in SUBMISSION_TRANSITIONS[submission.state]:
-        raise ValidationError(
-            _('Không thể chuyển báo cáo từ "%(old)s" sang "%(new)s".')
-            % {"old": submission.get_state_display(), "new": SubmissionState(state).label},
-            code="submission_transition_not_allowed",
-        )
+    SUBMISSION_TRANSITIONS.check(submission.state, state)
     if state in (SubmissionState.RETURNED, SubmissionState.REOPENED) and not comment.strip():
         raise ValidationError(
             _("Trả lại hoặc mở lại báo cáo cần ghi ý kiến."), code="comment_required"
@@ -133,8 +129,6 @@ def submission_change_state(
         if problems:
             raise ValidationError(problems)
     at = at or timezone.now()
-    old = submission.state
-    submission.state = state
     if state == SubmissionState.SUBMITTED:
         submission.submitted_at = at
         # Late is judged by the first sending: a unit that sent on time and was asked to
@@ -148,14 +142,15 @@ def submission_change_state(
         submission.approved_at = at
     elif state in (SubmissionState.RETURNED, SubmissionState.REOPENED):
         submission.approved_at = None
-    submission.save()
-    SubmissionTransition.objects.create(
-        submission=submission,
-        from_state=old,
-        to_state=state,
-        changed_at=at,
-        changed_by=acting_user,
-        comment=comment.strip(),
+    state_move(
+        submission,
+        machine=SUBMISSION_TRANSITIONS,
+        to=state,
+        acting_user=acting_user,
+        reason=comment.strip(),
+        at=at,
+        also=("submitted_at", "first_submitted_at", "is_late", "approved_at"),
+        record=SubmissionTransition,
     )
     link = reverse("reviews:submission", args=[submission.pk])
     if state == SubmissionState.RETURNED:

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from members.models import LeadershipCollective, Member
 from organizations.models import GRASSROOTS_KINDS, Organization, Role, RoleAssignment
 from reviews.models import (
+    ISSUE_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
     UNANSWERED_ISSUE_STATES,
     IssueState,
     ReviewCycle,
@@ -29,6 +31,7 @@ from reviews.models import (
     SuggestionState,
 )
 from reviews.services.notifications import notify
+from reviews.services.transitions import state_move
 
 MAX_ISSUES = 50
 
@@ -138,14 +141,19 @@ def suggestion_issue(
 ) -> Suggestion:
     """The Standing Board issues the suggestion in writing; the target unit is told."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
-    if suggestion.state != SuggestionState.DRAFT:
+    if not SUGGESTION_TRANSITIONS.allows(suggestion.state, SuggestionState.ISSUED):
         raise ValidationError(_("Gợi ý này đã được ban hành."), code="already_issued")
     if not document_number.strip():
         raise ValidationError(_("Cần nhập số văn bản."), code="number_required")
-    suggestion.state = SuggestionState.ISSUED
     suggestion.document_number = " ".join(document_number.split())[:60]
     suggestion.issued_on = issued_on
-    suggestion.save(update_fields=["state", "document_number", "issued_on"])
+    state_move(
+        suggestion,
+        machine=SUGGESTION_TRANSITIONS,
+        to=SuggestionState.ISSUED,
+        acting_user=acting_user,
+        also=("document_number", "issued_on"),
+    )
     SuggestionEvent.objects.create(
         suggestion=suggestion, action="issued", by=acting_user, comment=suggestion.document_number
     )
@@ -174,17 +182,22 @@ def issue_answer(
     )
     if issue.suggestion.state != SuggestionState.ISSUED:
         raise ValidationError(_("Gợi ý chưa ban hành hoặc đã hoàn thành."), code="not_issued")
-    if issue.state not in UNANSWERED_ISSUE_STATES and issue.state != IssueState.ANSWERED:
+    if not ISSUE_TRANSITIONS.allows(issue.state, IssueState.ANSWERED):
         raise ValidationError(_("Giải trình đã được chấp nhận."), code="already_accepted")
     if not explanation.strip():
         raise ValidationError(_("Cần nhập nội dung giải trình."), code="explanation_required")
     issue.explanation = explanation.strip()
     issue.cause = cause.strip()
     issue.responsibility = responsibility.strip()
-    issue.state = IssueState.ANSWERED
     issue.answered_at = timezone.now()
     issue.answered_by = acting_user
-    issue.save()
+    state_move(
+        issue,
+        machine=ISSUE_TRANSITIONS,
+        to=IssueState.ANSWERED,
+        acting_user=acting_user,
+        also=("explanation", "cause", "responsibility", "answered_at", "answered_by"),
+    )
     SuggestionEvent.objects.create(
         suggestion=issue.suggestion, issue=issue, action="answered", by=acting_user
     )
@@ -200,15 +213,21 @@ def issue_review(
     issue = (
         SuggestionIssue.objects.select_for_update().select_related("suggestion").get(pk=issue.pk)
     )
-    if issue.state != IssueState.ANSWERED:
+    target = IssueState.ACCEPTED if accept else IssueState.REDO
+    if not ISSUE_TRANSITIONS.allows(issue.state, target):
         raise ValidationError(_("Vấn đề này chưa có giải trình mới."), code="not_answered")
     if not accept and not comment.strip():
         raise ValidationError(_("Yêu cầu giải trình lại cần ghi ý kiến."), code="comment_required")
-    issue.state = IssueState.ACCEPTED if accept else IssueState.REDO
     issue.review_comment = comment.strip()
     issue.reviewed_at = timezone.now()
     issue.reviewed_by = acting_user
-    issue.save()
+    state_move(
+        issue,
+        machine=ISSUE_TRANSITIONS,
+        to=target,
+        acting_user=acting_user,
+        also=("review_comment", "reviewed_at", "reviewed_by"),
+    )
     suggestion = issue.suggestion
     SuggestionEvent.objects.create(
         suggestion=suggestion,
@@ -226,8 +245,12 @@ def issue_review(
             cycle=suggestion.cycle,
         )
     elif not suggestion.issues.exclude(state=IssueState.ACCEPTED).exists():
-        suggestion.state = SuggestionState.CLOSED
-        suggestion.save(update_fields=["state"])
+        state_move(
+            suggestion,
+            machine=SUGGESTION_TRANSITIONS,
+            to=SuggestionState.CLOSED,
+            acting_user=acting_user,
+        )
         SuggestionEvent.objects.create(suggestion=suggestion, action="closed", by=acting_user)
     return issue
 

@@ -28,6 +28,7 @@ from reviews.services import (
     guiding_document_publish,
     guiding_document_withdraw,
     question_act,
+    question_allows,
     question_ask,
 )
 from reviews.views.ratings import CycleMixin, error_messages
@@ -263,13 +264,9 @@ class QuestionDetailView(GuidanceMixin, TemplateView):
             whole=whole,
             thread=thread,
             attachments=question.attachments.all() if whole else [],
-            can_answer=board and open_cycle and question.state == QuestionState.OPEN,
-            can_reply=own
-            and open_cycle
-            and question.state in (QuestionState.ASKED_BACK, QuestionState.ANSWERED),
-            can_close=(own or board)
-            and open_cycle
-            and question.state in (QuestionState.ANSWERED, QuestionState.OPEN),
+            can_answer=board and open_cycle and question_allows(question, "answer"),
+            can_reply=own and open_cycle and question_allows(question, "reply"),
+            can_close=(own or board) and open_cycle and question_allows(question, "close"),
         )
         return context
 

@@ -12,7 +12,14 @@ from django.views.generic import TemplateView
 
 from organizations.http import private_file_response
 from organizations.models import Role
-from reviews.models import DossierItem, DossierKind, Pool, Submission, SubmissionState
+from reviews.models import (
+    SUBMISSION_TRANSITIONS,
+    DossierItem,
+    DossierKind,
+    Pool,
+    Submission,
+    SubmissionState,
+)
 from reviews.quota import quotas_by_pool
 from reviews.rules import rule_set_for
 from reviews.services import (
@@ -107,8 +114,10 @@ class SubmissionView(SubmissionMixin, TemplateView):
             transitions=submission.transitions.select_related("changed_by"),
             can_submit=self.is_clerk(submission) and editable,
             can_upload=self.is_clerk(submission) and editable,
-            can_review=self.is_board(submission) and submission.state == SubmissionState.SUBMITTED,
-            can_reopen=self.is_board(submission) and submission.state == SubmissionState.APPROVED,
+            can_review=self.is_board(submission)
+            and SUBMISSION_TRANSITIONS.allows(submission.state, SubmissionState.APPROVED),
+            can_reopen=self.is_board(submission)
+            and SUBMISSION_TRANSITIONS.allows(submission.state, SubmissionState.REOPENED),
             upload_form=DossierUploadForm(kinds=rules.dossier_kinds),
         )
         return context
@@ -135,7 +144,9 @@ class SubmissionActView(SubmissionMixin, View):
         if not allowed or (who == "clerk" and not self.cycle.is_open):
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
         comment = request.POST.get("comment", "")[:2000]
-        if request.POST.get("action") == "reopen" and submission.state != SubmissionState.APPROVED:
+        if state == SubmissionState.REOPENED and not SUBMISSION_TRANSITIONS.allows(
+            submission.state, state
+        ):
             messages.error(request, _("Chỉ mở lại báo cáo đã phê duyệt."))
             return redirect("reviews:submission", pk=submission.pk)
         try:

@@ -16,7 +16,14 @@ from members.models import LeadershipCollective, Member
 from organizations.http import pk_or_404
 from organizations.models import Role, grassroots_name_of
 from organizations.widgets import PickerView, SearchSelect
-from reviews.models import IssueState, Suggestion, SuggestionIssue, SuggestionState
+from reviews.models import (
+    ISSUE_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
+    IssueState,
+    Suggestion,
+    SuggestionIssue,
+    SuggestionState,
+)
 from reviews.services import (
     issue_answer,
     issue_review,
@@ -239,11 +246,17 @@ class SuggestionDetailView(SuggestionMixin, TemplateView):
             issues=issues,
             events=suggestion.events.select_related("by", "issue"),
             can_edit=staff and suggestion.state == SuggestionState.DRAFT,
-            can_review=staff and suggestion.state == SuggestionState.ISSUED,
-            can_answer=answering and suggestion.state == SuggestionState.ISSUED,
+            can_review=staff
+            and SUGGESTION_TRANSITIONS.allows(suggestion.state, SuggestionState.CLOSED),
+            can_answer=answering
+            and SUGGESTION_TRANSITIONS.allows(suggestion.state, SuggestionState.CLOSED),
             issue_form=IssueForm(),
             edit_issues="\n".join(issue.text for issue in issues),
-            answerable_states={IssueState.AWAITING, IssueState.REDO, IssueState.ANSWERED},
+            answerable_states={
+                state
+                for state in IssueState.values
+                if ISSUE_TRANSITIONS.allows(state, IssueState.ANSWERED)
+            },
         )
         return context
 

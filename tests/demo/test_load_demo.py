@@ -178,7 +178,7 @@ def test_units_are_at_every_stage_of_the_cycle(cycle):
         submission__cycle=cycle, to_state=SubmissionState.RETURNED
     )
     assert returned.exists()
-    assert not returned.filter(comment="").exists()
+    assert not returned.filter(reason="").exists()
     for submission in submissions.exclude(state=SubmissionState.DRAFT):
         assert submission.dossier_items.present().count() >= 3
         assert not Pool.objects.filter(

@@ -67,13 +67,13 @@ def test_database_refuses_a_rating_whose_subject_does_not_match_its_kind(open_cy
 def test_cycle_transitions_follow_the_table(open_cycle):
     with pytest.raises(ValidationError) as error:
         cycle_change_status(cycle=open_cycle, status="draft")
-    assert error.value.code == "cycle_transition_not_allowed"
+    assert error.value.code == "transition_not_allowed"
     closed = cycle_change_status(cycle=open_cycle, status="closed")
     with pytest.raises(ValidationError) as error:
         cycle_change_status(cycle=closed, status="open")
     assert error.value.code == "reason_required"
     reopened = cycle_change_status(cycle=closed, status="open", reason="Bổ sung hồ sơ")
-    assert list(reopened.transitions.values_list("to_status", flat=True)) == [
+    assert list(reopened.transitions.values_list("to_state", flat=True)) == [
         "open",
         "closed",
         "open",

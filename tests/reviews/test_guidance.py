@@ -79,7 +79,7 @@ def test_every_state_change_is_recorded(question, board, clerk):
 def test_transitions_outside_the_table_are_refused(question, clerk):
     with pytest.raises(ValidationError) as error:
         question_act(question=question, action="reply", text="x", acting_user=clerk)
-    assert error.value.code == "question_transition_not_allowed"
+    assert error.value.code == "transition_not_allowed"
 
 
 def test_a_member_of_another_unit_cannot_be_the_subject(open_cycle, small_bloc, clerk):

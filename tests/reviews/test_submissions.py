@@ -124,7 +124,7 @@ def test_late_submission_is_accepted_and_marked(open_cycle, submission, clerk):
 def test_transitions_outside_the_table_are_refused(submission, board):
     with pytest.raises(ValidationError) as error:
         submission_change_state(submission=submission, state="approved", acting_user=board)
-    assert error.value.code == "submission_transition_not_allowed"
+    assert error.value.code == "transition_not_allowed"
 
 
 @pytest.mark.parametrize(
@@ -222,7 +222,7 @@ def test_reopening_an_approved_report_is_recorded_as_reopened(open_cycle, submis
     submission_change_state(submission=submission, state="approved", acting_user=board)
     with pytest.raises(ValidationError) as error:
         submission_change_state(submission=submission, state="returned", acting_user=board)
-    assert error.value.code == "submission_transition_not_allowed"
+    assert error.value.code == "transition_not_allowed"
     submission = submission_change_state(
         submission=submission,
         state=SubmissionState.REOPENED,
