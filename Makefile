@@ -86,7 +86,8 @@ lint: dev-deps
 	DJANGO_DEBUG=False DJANGO_SECRET_KEY=lint-only-$$(head -c 64 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') \
 	  DJANGO_ALLOWED_HOSTS=kiemdiem.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/mypy organizations/services.py organizations/permissions.py members/services.py \
-	  members/permissions.py reviews/services reviews/selectors reviews/quota.py reviews/permissions.py
+	  members/permissions.py reviews/services reviews/selectors reviews/quota.py reviews/permissions.py \
+	  reviews/rules reports/selectors
 
 clean:
 	rm -rf node_modules

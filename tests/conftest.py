@@ -1,17 +1,45 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from members.models import ManagingLevel
-from reviews.services import cycle_change_status
+from members.models import ImportBatch, ManagingLevel, StatusPeriod
+from members.services import member_create, status_period_record
+from organizations.models import Organization, OrganizationKind, Role
+from organizations.services import organization_create
+from reviews.models import (
+    REQUIRED_DOSSIER_KINDS,
+    CycleStatus,
+    Level,
+    Pool,
+    Rating,
+    SubjectKind,
+    Submission,
+    SubmissionState,
+)
+from reviews.services import (
+    cycle_change_status,
+    dossier_item_add,
+    guiding_document_publish,
+    pool_finalize,
+    question_ask,
+    ratings_record,
+    submission_change_state,
+    suggestion_draft,
+)
+from tests.admin_support import MEMBER_NAME
 from tests.factories import (
     BlocFactory,
     CellFactory,
+    CollectiveMembershipFactory,
+    DisciplineRecordFactory,
     GrassrootsCellFactory,
     GrassrootsCommitteeFactory,
     LeadershipCollectiveFactory,
     MemberFactory,
     ReviewCycleFactory,
+    RoleAssignmentFactory,
     SubCommitteeFactory,
 )
 
@@ -71,3 +99,143 @@ def open_cycle(small_bloc):
         organization=small_bloc["bloc"], reference_date=datetime.date(2021, 11, 15)
     )
     return cycle_change_status(cycle=cycle, status="open")
+
+
+# --- The admin tests (tests/<app>/test_admin.py) ---------------------------------------------
+
+
+@pytest.fixture
+def tree(db):
+    """A bloc with two grassroots committees, each with one cell (the admin tests' tree)."""
+    bloc = BlocFactory()
+    committee = GrassrootsCommitteeFactory(parent=bloc)
+    other_committee = GrassrootsCommitteeFactory(parent=Organization.objects.get(pk=bloc.pk))
+    cell = CellFactory(parent=committee)
+    other_cell = CellFactory(parent=other_committee)
+    return {
+        "bloc": Organization.objects.get(pk=bloc.pk),
+        "committee": Organization.objects.get(pk=committee.pk),
+        "other_committee": Organization.objects.get(pk=other_committee.pk),
+        "cell": Organization.objects.get(pk=cell.pk),
+        "other_cell": Organization.objects.get(pk=other_cell.pk),
+    }
+
+
+@pytest.fixture
+def tree_cycle(tree):
+    """An open cycle of the `tree` bloc."""
+    cycle = ReviewCycleFactory(organization=tree["bloc"])
+    return cycle_change_status(cycle=cycle, status=CycleStatus.OPEN)
+
+
+@pytest.fixture
+def every_model(tree, admin_user, settings, tmp_path):
+    """At least one row of every model the admin shows, made the way the application makes it."""
+    settings.MEDIA_ROOT = tmp_path
+    organization_create(
+        parent=tree["committee"],
+        kind=OrganizationKind.CELL,
+        name="Chi bộ Văn phòng",
+        code="CBVP",
+        acting_user=admin_user,
+    )
+    member = member_create(
+        organization=tree["cell"],
+        full_name=MEMBER_NAME,
+        gender="F",
+        date_of_birth=datetime.date(1985, 4, 2),
+        card_number="79001234",
+        admitted_on=datetime.date(2012, 5, 19),
+        official_on=datetime.date(2013, 5, 19),
+    )
+    disciplined = MemberFactory(organization=tree["other_cell"])
+    # Through the service: the period and its history (a members.FactChange row).
+    status_period_record(
+        member=member,
+        acting_user=admin_user,
+        kind=StatusPeriod.Kind.SICK_LEAVE,
+        starts_on=datetime.date(2021, 2, 1),
+    )
+    DisciplineRecordFactory(member=disciplined)
+    collective = LeadershipCollectiveFactory(organization=tree["committee"])
+    CollectiveMembershipFactory(collective=collective, member=member)
+    RoleAssignmentFactory(organization=tree["bloc"], role=Role.VIEWER)
+    Group.objects.create(name="Ban Tổ chức")
+
+    cycle = cycle_change_status(
+        cycle=ReviewCycleFactory(organization=tree["bloc"]),
+        status=CycleStatus.OPEN,
+        acting_user=admin_user,
+    )
+    rating = Rating.objects.get(cycle=cycle, member=member, subject_kind=SubjectKind.MEMBER)
+    ratings_record(
+        cycle=cycle,
+        changes={rating.pk: {"self_level": Level.GOOD}},
+        acting_user=admin_user,
+    )
+    collective_rating = Rating.objects.get(cycle=cycle, collective=collective)
+    ratings_record(
+        cycle=cycle,
+        changes={collective_rating.pk: {"decision_level": Level.GOOD}},
+        acting_user=admin_user,
+    )
+    pool_finalize(pool=collective_rating.pool, acting_user=admin_user)
+    # The other unit decides, finalizes, attaches its dossier, sends it and has it returned.
+    unit = tree["other_committee"]
+    RoleAssignmentFactory(organization=unit, role=Role.CLERK)
+    for pool in Pool.objects.filter(cycle=cycle, owner=unit):
+        rated = Rating.objects.filter(pool=pool, not_rated_reason="")
+        ratings_record(
+            cycle=cycle,
+            changes={r.pk: {"decision_level": Level.NOT_COMPLETED} for r in rated},
+            acting_user=admin_user,
+        )
+        pool_finalize(pool=pool, acting_user=admin_user)
+    submission = Submission.objects.get(cycle=cycle, organization=unit)
+    for kind in REQUIRED_DOSSIER_KINDS:
+        dossier_item_add(
+            submission=submission,
+            kind=kind,
+            upload=SimpleUploadedFile(f"{kind}.pdf", b"%PDF-1.4 ...", "application/pdf"),
+            acting_user=admin_user,
+        )
+    submission_change_state(
+        submission=submission, state=SubmissionState.SUBMITTED, acting_user=admin_user
+    )
+    submission_change_state(
+        submission=submission,
+        state=SubmissionState.RETURNED,
+        acting_user=admin_user,
+        comment="Bổ sung biên bản hội nghị.",
+    )
+    suggestion_draft(
+        cycle=cycle,
+        collective=collective,
+        title="Gợi ý kiểm điểm Ban Chấp hành",
+        issues=["Chậm triển khai nghị quyết."],
+        acting_user=admin_user,
+    )
+    guiding_document_publish(
+        cycle=cycle,
+        title="Công văn 897-CV/ĐUK",
+        upload=SimpleUploadedFile("cv.pdf", b"%PDF-1.4 ...", "application/pdf"),
+        acting_user=admin_user,
+    )
+    question_ask(
+        cycle=cycle, unit=unit, title="Nghỉ ốm dài ngày", text="Hỏi", acting_user=admin_user
+    )
+    ImportBatch.objects.create(
+        kind="members", file_name="dang-vien.xlsx", sha256="0" * 64, uploaded_by=admin_user
+    )
+    # A member registered into the returned unit's finalized pool: flagged for its committee.
+    member_create(
+        organization=Rating.objects.filter(pool__owner=unit, member__isnull=False)
+        .first()
+        .member.organization,
+        full_name="Lê Văn Đến",
+        gender="M",
+        date_of_birth=datetime.date(1985, 1, 1),
+        admitted_on=datetime.date(2012, 1, 1),
+        acting_user=admin_user,
+    )
+    return {"member": member, "cycle": cycle, "rating": rating}

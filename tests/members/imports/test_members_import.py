@@ -9,7 +9,7 @@ from members.imports import file_apply, file_preview
 from members.models import ImportBatch, Member, MembershipEvent
 from reviews.models import Rating
 from tests.factories import MemberFactory
-from tests.imports.conftest import member_row, xlsx
+from tests.members.imports.conftest import member_row, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 
 from members.imports import ImportContext, file_apply, file_preview
 from organizations.models import Organization, OrganizationChange, OrganizationKind
-from tests.imports.conftest import ORGANIZATION_HEADERS, organization_row, xlsx
+from tests.members.imports.conftest import ORGANIZATION_HEADERS, organization_row, xlsx
 
 pytestmark = pytest.mark.django_db
 

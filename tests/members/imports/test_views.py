@@ -12,7 +12,7 @@ from members.models import ImportBatch, Member
 from organizations.models import Role
 from reviews.models import Rating, RatingChange
 from tests.factories import RoleAssignmentFactory, UserFactory
-from tests.imports.conftest import member_row, xlsx
+from tests.members.imports.conftest import member_row, xlsx
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

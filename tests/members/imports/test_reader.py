@@ -13,7 +13,7 @@ from members.imports.columns import MEMBER_COLUMNS
 from members.imports.reader import IMPORT_MAX_BYTES, check_file, opened, read_table
 from members.imports.values import parse_card_number, parse_count, parse_date
 from members.models import Member
-from tests.imports.conftest import MEMBER_HEADERS, member_row, xlsx
+from tests.members.imports.conftest import MEMBER_HEADERS, member_row, xlsx
 
 pytestmark = pytest.mark.django_db
 

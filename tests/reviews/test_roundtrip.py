@@ -22,6 +22,25 @@ pytestmark = pytest.mark.django_db
 COLUMN = {column.key: index for index, column in enumerate(COLUMNS, start=1)}
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def board(small_bloc):
+    user = UserFactory(username="bantochuc")
+    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
+    return user
+
+
+@pytest.fixture
+def clerk(small_bloc):
+    user = UserFactory(username="canbo")
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
+    return user
+
+
 @pytest.fixture
 def pool(open_cycle, small_bloc):
     return Rating.objects.get(member=small_bloc["members"][1], subject_kind="member").pool

@@ -3,7 +3,7 @@ from django.core.management import CommandError, call_command
 
 from members.models import ImportBatch, Member
 from organizations.models import Organization
-from tests.imports.conftest import ORGANIZATION_HEADERS, member_row, organization_row, xlsx
+from tests.members.imports.conftest import ORGANIZATION_HEADERS, member_row, organization_row, xlsx
 
 pytestmark = pytest.mark.django_db
 
