@@ -61,7 +61,7 @@ from demo.data_2026 import (
     YEAR_2026,
     Stage2026,
 )
-from demo.year_2021 import demo_account_create
+from demo.year_2021 import _aware, _sample_docx, demo_account_create
 from members.models import (
     CollectiveKind,
     CollectiveMembership,
@@ -527,8 +527,6 @@ class _Year2026:
             )
 
     def guidance(self, cycle: ReviewCycle) -> None:
-        from demo.year_2021 import _sample_docx
-
         for number, issued_on, title, slug in GUIDING_DOCUMENTS_2026:
             guiding_document_publish(
                 cycle=cycle,
@@ -562,8 +560,6 @@ class _Year2026:
     def submit(self, cycle: ReviewCycle) -> None:
         """Decided units: pools finalized, dossier attached, sent between 16/11 and 1/12; then
         approved or returned by the Board."""
-        from demo.year_2021 import _aware, _sample_docx
-
         rng = self.rng
         pools = defaultdict(list)
         for pool in Pool.objects.filter(cycle=cycle).select_related("owner").order_by("pk"):

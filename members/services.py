@@ -26,6 +26,7 @@ from members.models import (
 )
 from members.signals import MemberChange, member_changed
 from organizations.models import Organization
+from organizations.services import refuse_unknown_fields
 
 #: Member fields a plain update may change (the cell changes by transfer, leaving by
 #: `member_leave`).
@@ -86,6 +87,15 @@ def _difference(
     return {name: old.get(name) for name in changed}, {name: new[name] for name in changed}
 
 
+def _links(record: Any) -> dict[str, Any]:
+    """The member and the collective a history row is filed under."""
+    if isinstance(record, Member):
+        return {"member": record}
+    if isinstance(record, LeadershipCollective):
+        return {"collective": record}
+    return {"member": record.member, "collective": getattr(record, "collective", None)}
+
+
 def _history(
     *,
     subject: str,
@@ -94,28 +104,79 @@ def _history(
     acting_user: User | None,
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
-    member: Member | None = None,
-    collective: LeadershipCollective | None = None,
+    save: bool = True,
 ) -> FactChange:
-    """One history row: who changed which record, when, from what to what (issue #18)."""
+    """One history row: who changed which record, when, from what to what (issue #18); with
+    save=False, unsaved, for a batch to insert in bulk."""
     old_values, new_values = _difference(old or {}, new or {})
-    return FactChange.objects.create(
+    row = FactChange(
         subject=subject,
         action=action,
-        member=member,
-        collective=collective,
         record_id=instance.pk,
         label=str(instance)[:255],
         old_values=old_values,
         new_values=new_values,
         changed_by=acting_user,
+        **_links(instance),
     )
+    if save:
+        row.save()
+    return row
+
+
+def _save_recorded(
+    record: Any,
+    *,
+    subject: str,
+    names: Sequence[str],
+    fields: Mapping[str, Any],
+    acting_user: User | None,
+) -> tuple[Any, bool]:
+    """Create `record` (unsaved) or correct it (locked and read again first): set `fields`,
+    check, save, and record what changed of `names` in the history. Returns the saved record
+    and whether anything changed."""
+    old: dict[str, Any] = {}
+    adding = record.pk is None
+    if not adding:
+        record = type(record)._default_manager.select_for_update().get(pk=record.pk)
+        old = _values(record, names)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.full_clean()
+    record.save()
+    new = _values(record, names)
+    if new == old:
+        return record, False
+    _history(
+        subject=subject,
+        action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
+        instance=record,
+        acting_user=acting_user,
+        old=old,
+        new=new,
+    )
+    return record, True
 
 
 def _announce(member: Member, change: str, acting_user: User | None, **extra: Any) -> None:
     member_changed.send(
         sender=Member, member=member, change=change, acting_user=acting_user, **extra
     )
+
+
+def _announce_batch(members: Sequence[Member], change: str, acting_user: User | None) -> None:
+    """One announcement per cell for many members (see `members.signals`)."""
+    by_cell: dict[int, list[Member]] = defaultdict(list)
+    for member in members:
+        by_cell[member.organization_id].append(member)
+    for cell_members in by_cell.values():
+        member_changed.send(
+            sender=Member,
+            member=None,
+            members=cell_members,
+            change=change,
+            acting_user=acting_user,
+        )
 
 
 def _validate(member: Member) -> None:
@@ -218,17 +279,7 @@ def members_register(
             )
         )
     MembershipEvent.objects.bulk_create(events, batch_size=500)
-    by_cell: dict[int, list[Member]] = defaultdict(list)
-    for member in members:
-        by_cell[member.organization_id].append(member)
-    for newcomers in by_cell.values():
-        member_changed.send(
-            sender=Member,
-            member=None,
-            members=newcomers,
-            change=MemberChange.REGISTERED,
-            acting_user=acting_user,
-        )
+    _announce_batch(members, MemberChange.REGISTERED, acting_user)
     return members
 
 
@@ -262,12 +313,7 @@ def member_update(*, member: Member, acting_user: User | None = None, **fields: 
 
     Raises ValidationError(code="unknown_field") for a field outside MEMBER_UPDATE_FIELDS.
     """
-    unknown = set(fields) - MEMBER_UPDATE_FIELDS
-    if unknown:
-        raise ValidationError(
-            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
-            code="unknown_field",
-        )
+    refuse_unknown_fields(fields, MEMBER_UPDATE_FIELDS)
     member = Member.objects.select_for_update().get(pk=member.pk)
     changed = [name for name, value in fields.items() if getattr(member, name) != value]
     if not changed:
@@ -281,7 +327,6 @@ def member_update(*, member: Member, acting_user: User | None = None, **fields: 
         subject=FactChange.Subject.MEMBER,
         action=FactChange.Action.UPDATED,
         instance=member,
-        member=member,
         acting_user=acting_user,
         old=old,
         new=_values(member, changed),
@@ -425,26 +470,21 @@ def member_discipline(
     acting_user: User | None = None,
 ) -> DisciplineRecord:
     """Record a disciplinary decision (counted once, in `counted_year`, default its year)."""
-    record = DisciplineRecord(
-        member=member,
-        form=form,
-        decision_number=decision_number.strip(),
-        decided_on=decided_on,
-        violation=violation,
-        issued_by=issued_by,
-        counted_year=counted_year or decided_on.year,
-        duty_related=duty_related,
-        self_remedied=self_remedied,
-    )
-    record.full_clean()
-    record.save()
-    _history(
+    record, _changed = _save_recorded(
+        DisciplineRecord(member=member),
         subject=FactChange.Subject.DISCIPLINE,
-        action=FactChange.Action.CREATED,
-        instance=record,
-        member=member,
+        names=DISCIPLINE_FIELDS,
+        fields={
+            "form": form,
+            "decision_number": decision_number.strip(),
+            "decided_on": decided_on,
+            "violation": violation,
+            "issued_by": issued_by,
+            "counted_year": counted_year or decided_on.year,
+            "duty_related": duty_related,
+            "self_remedied": self_remedied,
+        },
         acting_user=acting_user,
-        new=_values(record, DISCIPLINE_FIELDS),
     )
     _announce(member, MemberChange.FACTS, acting_user)
     return record
@@ -455,23 +495,13 @@ def discipline_record_update(
     *, record: DisciplineRecord, acting_user: User | None = None, **fields: Any
 ) -> DisciplineRecord:
     """Correct a recorded disciplinary decision (a typing error in its number, date, year)."""
-    record = DisciplineRecord.objects.select_for_update().get(pk=record.pk)
-    old = _values(record, DISCIPLINE_FIELDS)
-    for name, value in fields.items():
-        setattr(record, name, value)
-    record.full_clean()
-    record.save()
-    new = _values(record, DISCIPLINE_FIELDS)
-    if new != old:
-        _history(
-            subject=FactChange.Subject.DISCIPLINE,
-            action=FactChange.Action.UPDATED,
-            instance=record,
-            member=record.member,
-            acting_user=acting_user,
-            old=old,
-            new=new,
-        )
+    record, _changed = _save_recorded(
+        record,
+        subject=FactChange.Subject.DISCIPLINE,
+        names=DISCIPLINE_FIELDS,
+        fields=fields,
+        acting_user=acting_user,
+    )
     _announce(record.member, MemberChange.FACTS, acting_user)
     return record
 
@@ -485,7 +515,6 @@ def discipline_record_delete(*, record: DisciplineRecord, acting_user: User | No
         subject=FactChange.Subject.DISCIPLINE,
         action=FactChange.Action.DELETED,
         instance=record,
-        member=member,
         acting_user=acting_user,
         old=_values(record, DISCIPLINE_FIELDS),
     )
@@ -502,25 +531,13 @@ def status_period_record(
     **fields: Any,
 ) -> StatusPeriod:
     """Add (or correct) an exemption, suspension, leave or temporary attendance (DOMAIN.md §4)."""
-    period = period or StatusPeriod(member=member)
-    adding = period.pk is None
-    old = {} if adding else _values(StatusPeriod.objects.get(pk=period.pk), STATUS_PERIOD_FIELDS)
-    period.member = member
-    for name, value in fields.items():
-        setattr(period, name, value)
-    period.full_clean()
-    period.save()
-    new = _values(period, STATUS_PERIOD_FIELDS)
-    if new != old:
-        _history(
-            subject=FactChange.Subject.STATUS_PERIOD,
-            action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
-            instance=period,
-            member=member,
-            acting_user=acting_user,
-            old=old,
-            new=new,
-        )
+    period, _changed = _save_recorded(
+        period or StatusPeriod(member=member),
+        subject=FactChange.Subject.STATUS_PERIOD,
+        names=STATUS_PERIOD_FIELDS,
+        fields={**fields, "member": member},
+        acting_user=acting_user,
+    )
     _announce(member, MemberChange.FACTS, acting_user)
     return period
 
@@ -532,7 +549,6 @@ def status_period_delete(*, period: StatusPeriod, acting_user: User | None = Non
         subject=FactChange.Subject.STATUS_PERIOD,
         action=FactChange.Action.DELETED,
         instance=period,
-        member=member,
         acting_user=acting_user,
         old=_values(period, STATUS_PERIOD_FIELDS),
     )
@@ -549,34 +565,14 @@ def collective_save(
 ) -> LeadershipCollective:
     """Create a leadership collective (no `collective`) or correct one (the fields of
     COLLECTIVE_FIELDS); recorded in the history."""
-    unknown = set(fields) - set(COLLECTIVE_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
-            code="unknown_field",
-        )
-    old: dict[str, Any] = {}
-    if collective is None or collective.pk is None:
-        adding, collective = True, collective or LeadershipCollective()
-    else:
-        adding = False
-        collective = LeadershipCollective.objects.select_for_update().get(pk=collective.pk)
-        old = _values(collective, COLLECTIVE_FIELDS)
-    for name, value in fields.items():
-        setattr(collective, name, value)
-    collective.full_clean()
-    collective.save()
-    new = _values(collective, COLLECTIVE_FIELDS)
-    if new != old:
-        _history(
-            subject=FactChange.Subject.COLLECTIVE,
-            action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
-            instance=collective,
-            collective=collective,
-            acting_user=acting_user,
-            old=old,
-            new=new,
-        )
+    refuse_unknown_fields(fields, COLLECTIVE_FIELDS)
+    collective, _changed = _save_recorded(
+        collective or LeadershipCollective(),
+        subject=FactChange.Subject.COLLECTIVE,
+        names=COLLECTIVE_FIELDS,
+        fields=fields,
+        acting_user=acting_user,
+    )
     return collective
 
 
@@ -591,36 +587,15 @@ def seat_save(
     """Give a member a seat in a collective, or correct one (SEAT_FIELDS); recorded in the
     history, and the member's ratings in an open cycle follow (a leader's seat decides who
     rates him, DOMAIN.md §6)."""
-    unknown = set(fields) - set(SEAT_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
-            code="unknown_field",
-        )
-    old: dict[str, Any] = {}
-    if seat is None or seat.pk is None:
-        adding, seat = True, seat or CollectiveMembership()
-    else:
-        adding = False
-        seat = CollectiveMembership.objects.select_for_update().get(pk=seat.pk)
-        old = _values(seat, SEAT_FIELDS)
-    seat.collective = collective
-    for name, value in fields.items():
-        setattr(seat, name, value)
-    seat.full_clean()
-    seat.save()
-    new = _values(seat, SEAT_FIELDS)
-    if new != old:
-        _history(
-            subject=FactChange.Subject.SEAT,
-            action=FactChange.Action.CREATED if adding else FactChange.Action.UPDATED,
-            instance=seat,
-            member=seat.member,
-            collective=collective,
-            acting_user=acting_user,
-            old=old,
-            new=new,
-        )
+    refuse_unknown_fields(fields, SEAT_FIELDS)
+    seat, changed = _save_recorded(
+        seat or CollectiveMembership(),
+        subject=FactChange.Subject.SEAT,
+        names=SEAT_FIELDS,
+        fields={**fields, "collective": collective},
+        acting_user=acting_user,
+    )
+    if changed:
         _announce(seat.member, MemberChange.FACTS, acting_user)
     return seat
 
@@ -629,33 +604,16 @@ def seat_save(
 def seat_delete(*, seat: CollectiveMembership, acting_user: User | None) -> None:
     """Remove a seat entered by mistake (a seat that ended is given its end date instead); its
     values stay in the history and the member's ratings follow."""
-    member, collective = seat.member, seat.collective
+    member = seat.member
     _history(
         subject=FactChange.Subject.SEAT,
         action=FactChange.Action.DELETED,
         instance=seat,
-        member=member,
-        collective=collective,
         acting_user=acting_user,
         old=_values(seat, SEAT_FIELDS),
     )
     seat.delete()
     _announce(member, MemberChange.FACTS, acting_user)
-
-
-def _announce_batch(members: Sequence[Member], change: str, acting_user: User | None) -> None:
-    """One announcement per cell for many members (see `members.signals`)."""
-    by_cell: dict[int, list[Member]] = defaultdict(list)
-    for member in members:
-        by_cell[member.organization_id].append(member)
-    for cell_members in by_cell.values():
-        member_changed.send(
-            sender=Member,
-            member=None,
-            members=cell_members,
-            change=change,
-            acting_user=acting_user,
-        )
 
 
 @transaction.atomic
@@ -669,15 +627,13 @@ def seats_add(
         seat.full_clean()
     created = CollectiveMembership.objects.bulk_create(seats, batch_size=500)
     FactChange.objects.bulk_create(
-        FactChange(
+        _history(
             subject=FactChange.Subject.SEAT,
             action=FactChange.Action.CREATED,
-            member=seat.member,
-            collective=seat.collective,
-            record_id=seat.pk,
-            label=str(seat)[:255],
-            new_values=_values(seat, SEAT_FIELDS),
-            changed_by=acting_user,
+            instance=seat,
+            acting_user=acting_user,
+            new=_values(seat, SEAT_FIELDS),
+            save=False,
         )
         for seat in created
     )
@@ -703,29 +659,26 @@ def collectives_dissolve(
     LeadershipCollective.objects.filter(pk__in=[c.pk for c in collectives]).update(dissolved_on=on)
     CollectiveMembership.objects.filter(pk__in=[s.pk for s in seats]).update(ends_on=last_day)
     history = [
-        FactChange(
+        _history(
             subject=FactChange.Subject.COLLECTIVE,
             action=FactChange.Action.UPDATED,
-            collective=collective,
-            record_id=collective.pk,
-            label=str(collective)[:255],
-            old_values={"dissolved_on": None},
-            new_values={"dissolved_on": on.isoformat()},
-            changed_by=acting_user,
+            instance=collective,
+            acting_user=acting_user,
+            old={"dissolved_on": None},
+            new={"dissolved_on": on.isoformat()},
+            save=False,
         )
         for collective in collectives
     ]
     history += [
-        FactChange(
+        _history(
             subject=FactChange.Subject.SEAT,
             action=FactChange.Action.UPDATED,
-            member=seat.member,
-            collective=seat.collective,
-            record_id=seat.pk,
-            label=str(seat)[:255],
-            old_values={"ends_on": None},
-            new_values={"ends_on": last_day.isoformat()},
-            changed_by=acting_user,
+            instance=seat,
+            acting_user=acting_user,
+            old={"ends_on": None},
+            new={"ends_on": last_day.isoformat()},
+            save=False,
         )
         for seat in seats
     ]

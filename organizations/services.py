@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -231,6 +232,19 @@ def organization_succeed(
     return organization
 
 
+def refuse_unknown_fields(fields: Iterable[str], allowed: Iterable[str]) -> None:
+    """The check every update service makes first: only the fields it knows may change.
+
+    Raises ValidationError(code="unknown_field") naming the others.
+    """
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
+
+
 #: What a role assignment holds.
 ROLE_ASSIGNMENT_FIELDS = ("user", "organization", "role", "is_active")
 
@@ -296,12 +310,7 @@ def role_assignment_update(
 ) -> RoleAssignment:
     """Correct an assignment (ROLE_ASSIGNMENT_FIELDS: its user, node, role, or withdraw it with
     is_active=False); recorded in the node's history."""
-    unknown = set(fields) - set(ROLE_ASSIGNMENT_FIELDS)
-    if unknown:
-        raise ValidationError(
-            _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
-            code="unknown_field",
-        )
+    refuse_unknown_fields(fields, ROLE_ASSIGNMENT_FIELDS)
     assignment = (
         RoleAssignment.objects.select_for_update()
         .select_related("user", "organization")

@@ -41,6 +41,7 @@ from tests.factories import (
     ReviewCycleFactory,
     RoleAssignmentFactory,
     SubCommitteeFactory,
+    UserFactory,
 )
 
 
@@ -91,6 +92,22 @@ def small_bloc(db):
         "leader": leader,
         "collective": collective,
     }
+
+
+@pytest.fixture
+def board(small_bloc):
+    """A Ban Tổ chức user over the small bloc."""
+    user = UserFactory(username="bantochuc")
+    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
+    return user
+
+
+@pytest.fixture
+def clerk(small_bloc):
+    """The clerk of the small bloc's đảng bộ cơ sở."""
+    user = UserFactory(username="canbo")
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
+    return user
 
 
 @pytest.fixture

@@ -192,8 +192,6 @@ def question_act(
         )
     body = _text(text, required=action != "close")
     now = timezone.now()
-    old_state = question.state
-    question.state = ACTION_STATE[action]
     if action == "answer" and question.first_answered_at is None:
         question.first_answered_at = now
     if action == "close":
@@ -207,7 +205,6 @@ def question_act(
             QuestionMessage.objects.create(
                 question=question, kind=QuestionMessage.Kind.SHARED, by=acting_user
             )
-    question.state = old_state
     state_move(
         question,
         machine=QUESTION_TRANSITIONS,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import CollectiveMembership, Member
+from organizations.services import refuse_unknown_fields
 from organizations.text import field_label
 from reviews.models import (
     NotRatedReason,
@@ -124,12 +125,7 @@ def ratings_record(
                 code="score_total_computed",
             )
         _check_percents(fields)
-        unknown = set(fields) - set(RATING_FIELDS)
-        if unknown:
-            raise ValidationError(
-                _("Không thể thay đổi: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
-                code="unknown_field",
-            )
+        refuse_unknown_fields(fields, RATING_FIELDS)
     pool_ids = sorted(
         set(
             Rating.objects.filter(cycle=cycle, pk__in=list(changes)).values_list(

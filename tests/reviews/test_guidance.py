@@ -21,13 +21,6 @@ def board(small_bloc):
 
 
 @pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
-
-
-@pytest.fixture
 def other_clerk(small_bloc):
     user = UserFactory(username="canbo2")
     RoleAssignmentFactory(user=user, organization=small_bloc["cell_unit"], role=Role.CLERK)

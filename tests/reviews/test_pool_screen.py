@@ -12,13 +12,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
-
-
-@pytest.fixture
 def member_pool(open_cycle, small_bloc):
     return Rating.objects.get(member=small_bloc["members"][1], subject_kind="member").pool
 

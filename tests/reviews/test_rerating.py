@@ -7,23 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from organizations.models import Role
 from reports.selectors import report_data
 from reviews.models import Criterion, Framework, Level, Rating, ReRating, ShortcomingsFixed
 from reviews.services import cycle_change_status, cycle_create, pool_finalize, ratings_record
 from reviews.services.rerating import rating_rerate
-from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.reports.test_pdf import pdf_text, squeeze
 
 pytestmark = pytest.mark.django_db
 DECIDED_ON = datetime.date(2026, 11, 30)
-
-
-@pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
 
 
 @pytest.fixture

@@ -28,20 +28,6 @@ def _private_media(settings, tmp_path):
 
 
 @pytest.fixture
-def board(small_bloc):
-    user = UserFactory(username="bantochuc")
-    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
-    return user
-
-
-@pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
-
-
-@pytest.fixture
 def pool(open_cycle, small_bloc):
     return Rating.objects.get(member=small_bloc["members"][1], subject_kind="member").pool
 

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from organizations.models import Role
 from reviews.models import Criterion, CriterionScore, Framework, Level, Rating
 from reviews.services import cycle_change_status, cycle_create, cycle_prepare, ratings_record
-from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory
+from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +17,6 @@ pytestmark = pytest.mark.django_db
 def cycle_2026(small_bloc):
     cycle = cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ đánh giá 2026")
     return cycle_change_status(cycle=cycle, status="open")
-
-
-@pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
 
 
 @pytest.fixture
@@ -111,13 +103,6 @@ def test_score_screen_queries_do_not_grow_with_members(
     assert Rating.objects.filter(pool=rating.pool_id).count() > 50
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
-
-
-@pytest.fixture
-def board(small_bloc):
-    user = UserFactory(username="bantochuc")
-    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
-    return user
 
 
 def test_the_board_grants_the_exception_on_a_units_pool_and_the_clerk_cannot(

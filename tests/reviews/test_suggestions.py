@@ -32,13 +32,6 @@ def inspector(small_bloc):
 
 
 @pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
-
-
-@pytest.fixture
 def issued(open_cycle, small_bloc, inspector):
     suggestion = suggestion_draft(
         cycle=open_cycle,

@@ -35,13 +35,6 @@ def board(small_bloc, client):
     return user
 
 
-@pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
-
-
 @pytest.mark.parametrize(
     ("name", "params"),
     [("members:list", {"q": NUL}), ("organizations:tree", {"q": NUL})],

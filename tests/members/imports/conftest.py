@@ -75,20 +75,6 @@ def organization_row(code, name, kind, parent="", **overrides):
 
 
 @pytest.fixture
-def board(small_bloc):
-    user = UserFactory(username="bantochuc")
-    RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.ORGANIZATION_BOARD)
-    return user
-
-
-@pytest.fixture
-def clerk(small_bloc):
-    user = UserFactory(username="canbo")
-    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.CLERK)
-    return user
-
-
-@pytest.fixture
 def viewer(small_bloc):
     user = UserFactory(username="xem")
     RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=Role.VIEWER)
