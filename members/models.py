@@ -314,9 +314,6 @@ class DisciplineForm(models.TextChoices):
     EXPULSION = "expulsion", _("Khai trừ")
 
 
-DISCIPLINE_SEVERITY = {form: index for index, form in enumerate(DisciplineForm.values)}
-
-
 class DisciplineRecordQuerySet(models.QuerySet):
     def counted_in_year(self, year: int) -> DisciplineRecordQuerySet:
         return self.filter(counted_year=year)
@@ -380,10 +377,6 @@ class DisciplineRecord(models.Model):
         if not self.counted_year and self.decided_on:
             self.counted_year = self.decided_on.year
         super().save(*args, **kwargs)
-
-    @property
-    def severity(self) -> int:
-        return DISCIPLINE_SEVERITY[self.form]
 
 
 class CollectiveKind(models.TextChoices):

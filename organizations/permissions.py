@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from organizations.models import Organization, Role, RoleAssignment
+from organizations.models import Organization, RoleAssignment
 
 
 def active_assignments(user) -> QuerySet[RoleAssignment]:
@@ -33,10 +33,6 @@ def assignments_on(user, day) -> QuerySet[RoleAssignment]:
     )
 
 
-def user_roles(user) -> set[str]:
-    return {assignment.role for assignment in active_assignments(user)}
-
-
 def visible_organizations(user, *, roles: set[str] | None = None) -> QuerySet[Organization]:
     """Every node the user may see: the subtrees of the nodes he holds a role on.
 
@@ -48,7 +44,3 @@ def visible_organizations(user, *, roles: set[str] | None = None) -> QuerySet[Or
     if roles is not None:
         assignments = assignments.filter(role__in=roles)
     return Organization.objects.subtree_of_any([a.organization for a in assignments])
-
-
-def has_role(user, role: Role | str) -> bool:
-    return active_assignments(user).filter(role=role).exists()

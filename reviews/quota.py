@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from reviews.models import (
+    RATED,
     Level,
     Pool,
     QuotaBasis,
@@ -190,8 +191,7 @@ def rates_in_force(pools: list[Pool]) -> dict[int, Decimal]:
 
 
 _LEVEL_COUNTS = {
-    level: Count("pk", filter=Q(not_rated_reason="", decision_level=level))
-    for level in Level.values
+    level: Count("pk", filter=RATED & Q(decision_level=level)) for level in Level.values
 }
 
 
@@ -202,8 +202,8 @@ def quotas_by_pool(pools: list[Pool]) -> dict[int, QuotaStatus]:
         .values("pool_id")
         .annotate(
             **_LEVEL_COUNTS,
-            undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
-            not_rated=Count("pk", filter=~Q(not_rated_reason="")),
+            undecided=Count("pk", filter=RATED & Q(decision_level="")),
+            not_rated=Count("pk", filter=~RATED),
         )
         .order_by()
     )
@@ -274,9 +274,9 @@ def propose_keep(pool: Pool) -> QuotaProposal:
     k ≤ allowed(basis + cut), where cut = candidates − k.
     """
     ratings = list(
-        Rating.objects.filter(pool=pool, not_rated_reason="").select_related(
-            "member", "organization", "collective"
-        )
+        Rating.objects.filter(pool=pool)
+        .rated()
+        .select_related("member", "organization", "collective")
     )
     candidates = [
         r

@@ -241,12 +241,15 @@ EXCELLENT_ORDER = (
 
 def excellent_groups(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[ExcellentGroup]:
     """Every subject decided HTXSNV, by kind: members, organizations, collectives, leaders."""
-    ratings = Rating.objects.filter(
-        subjects_under(cycle, node),
-        cycle=cycle,
-        not_rated_reason="",
-        decision_level=Level.EXCELLENT,
-    ).select_related("unit", "member", "organization", "collective__organization", "override_by")
+    ratings = (
+        Rating.objects.rated()
+        .filter(
+            subjects_under(cycle, node),
+            cycle=cycle,
+            decision_level=Level.EXCELLENT,
+        )
+        .select_related("unit", "member", "organization", "collective__organization", "override_by")
+    )
     groups = {
         kind: ExcellentGroup(subject_kind=kind, label=str(SubjectKind(kind).label))
         for kind in EXCELLENT_ORDER

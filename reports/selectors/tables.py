@@ -11,6 +11,7 @@ from members.models import ManagingLevel
 from organizations.models import GRASSROOTS_KINDS, GrassrootsType, Organization, OrganizationKind
 from reports.selectors.scope import subjects_under
 from reviews.models import (
+    RATED,
     Level,
     NotRatedReason,
     Rating,
@@ -61,7 +62,7 @@ def table_6f(cycle: ReviewCycle, node: Organization) -> Table6F:
     for prefix, kinds in (("c", COLLECTIVE_SUBJECTS), ("m", (SubjectKind.MEMBER,))):
         base = Q(subject_kind__in=kinds)
         counts[f"{prefix}_total"] = Count("pk", filter=base)
-        counts[f"{prefix}_reviewed"] = Count("pk", filter=base & Q(not_rated_reason=""))
+        counts[f"{prefix}_reviewed"] = Count("pk", filter=base & RATED)
         counts[f"{prefix}_organizations"] = Count(
             "pk", filter=base & Q(subject_kind=SubjectKind.ORGANIZATION)
         )
@@ -193,10 +194,10 @@ def rating_statistics(cycle: ReviewCycle, node: Organization) -> list[StatRow]:
         .values("subject_kind", "organization__kind", "organization__grassroots_type")
         .annotate(
             total=Count("pk"),
-            rated=Count("pk", filter=Q(not_rated_reason="")),
-            undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
+            rated=Count("pk", filter=RATED),
+            undecided=Count("pk", filter=RATED & Q(decision_level="")),
             **{
-                f"level_{level}": Count("pk", filter=Q(not_rated_reason="", decision_level=level))
+                f"level_{level}": Count("pk", filter=RATED & Q(decision_level=level))
                 for level in Level.values
             },
             **{

@@ -52,6 +52,7 @@ from reviews.models.pools import (
 from reviews.models.ratings import (
     LEVEL_VALUE_FIELDS,
     NOT_REVIEWED_REASONS,
+    RATED,
     NotRatedReason,
     Rating,
     RatingChange,
@@ -97,6 +98,7 @@ __all__ = [
     "PART_MAXIMUM",
     "POOL_TRANSITIONS",
     "QUESTION_TRANSITIONS",
+    "RATED",
     "REQUIRED_DOSSIER_KINDS",
     "SCORE_BAND_FIELDS",
     "SUBMISSION_LOCKED_STATES",

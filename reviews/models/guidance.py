@@ -131,10 +131,6 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def waits_for_board(self) -> bool:
-        return self.state == QuestionState.OPEN
-
 
 class QuestionMessage(models.Model):
     """One step of a question's thread, recorded with who and when."""

@@ -42,9 +42,14 @@ def unit_id_of(subject_kind: str, subject) -> int:
     return subject.organization_id
 
 
+#: A rating that takes a level: its subject is reviewed and rated (no not-rated reason). The one
+#: definition, for filters and for conditional counts alike.
+RATED = Q(not_rated_reason="")
+
+
 class RatingQuerySet(models.QuerySet):
     def rated(self) -> RatingQuerySet:
-        return self.filter(not_rated_reason="")
+        return self.filter(RATED)
 
     def in_subtree(self, organization: Organization) -> RatingQuerySet:
         return self.filter(pool__owner__path__startswith=organization.path)

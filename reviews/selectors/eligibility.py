@@ -228,10 +228,10 @@ def organization_facts(
     cells = [o.pk for o in organizations if o.holds_members]
     by_cell = {
         row["unit"]: row
-        for row in Rating.objects.filter(
+        for row in Rating.objects.rated()
+        .filter(
             cycle=cycle,
             subject_kind=SubjectKind.MEMBER,
-            not_rated_reason="",
             unit__in=cells,
         )
         .values("unit")
@@ -242,12 +242,15 @@ def organization_facts(
     by_parent: dict[int, dict] = {}
     if parents:
         alternatives = "|".join(re.escape(path) for path in parents)
-        children = Rating.objects.filter(
-            cycle=cycle,
-            subject_kind=SubjectKind.ORGANIZATION,
-            not_rated_reason="",
-            organization__path__regex=rf"^({alternatives}).{{{Organization.steplen}}}$",
-        ).values_list("organization__path", "decision_level")
+        children = (
+            Rating.objects.rated()
+            .filter(
+                cycle=cycle,
+                subject_kind=SubjectKind.ORGANIZATION,
+                organization__path__regex=rf"^({alternatives}).{{{Organization.steplen}}}$",
+            )
+            .values_list("organization__path", "decision_level")
+        )
         for path, level in children:
             parent = parents.get(path[: -Organization.steplen])
             if parent is None:

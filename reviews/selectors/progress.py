@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from organizations.models import Organization, RoleAssignment, under_any
 from reviews.models import (
+    RATED,
     SUBMISSION_LOCKED_STATES,
     Level,
     Pool,
@@ -76,8 +77,8 @@ def progress_in_scope(cycle: ReviewCycle, nodes: list[Organization]) -> dict:
         rating_filter, cycle=cycle, subject_kind=SubjectKind.MEMBER
     ).aggregate(
         total=Count("pk"),
-        not_rated=Count("pk", filter=~Q(not_rated_reason="")),
-        undecided=Count("pk", filter=Q(not_rated_reason="", decision_level="")),
+        not_rated=Count("pk", filter=~RATED),
+        undecided=Count("pk", filter=RATED & Q(decision_level="")),
         **{level: Count("pk", filter=Q(decision_level=level)) for level in Level.values},
     )
     return {

@@ -71,7 +71,8 @@ def rating_rerate(
         )
     if level == Level.EXCELLENT:
         counts = Counter(
-            Rating.objects.filter(pool=pool, not_rated_reason="")
+            Rating.objects.filter(pool=pool)
+            .rated()
             .exclude(pk=rating.pk)
             .values_list("decision_level", flat=True)
         )

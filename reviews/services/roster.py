@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from members.models import Member, MembershipEvent
 from organizations.models import Organization
 from reviews.models import (
-    CycleStatus,
     Pool,
     PoolFlag,
     PoolFlagKind,
@@ -78,7 +77,8 @@ def open_cycles_over(organization: Organization) -> list[ReviewCycle]:
     """The open cycles whose tree holds `organization`."""
     paths = [*organization.ancestor_paths(), organization.path]
     return list(
-        ReviewCycle.objects.filter(status=CycleStatus.OPEN, organization__path__in=paths)
+        ReviewCycle.objects.open()
+        .filter(organization__path__in=paths)
         .select_related("organization")
         .order_by("pk")
     )
