@@ -141,7 +141,7 @@ class MembershipEventInline(ReadOnlyInline):
         "to_organization",
         "outside_party_body",
         "note",
-        "recorded_by",
+        "changed_by",
     )
     readonly_fields = fields
 
@@ -149,7 +149,7 @@ class MembershipEventInline(ReadOnlyInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("from_organization", "to_organization", "recorded_by")
+            .select_related("from_organization", "to_organization", "changed_by")
         )
 
 
@@ -352,10 +352,10 @@ class MembershipEventAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.Mode
         "from_organization",
         "to_organization",
         "outside_party_body",
-        "recorded_by",
+        "changed_by",
     )
     list_filter = ("kind",)
-    list_select_related = ("member", "from_organization", "to_organization", "recorded_by")
+    list_select_related = ("member", "from_organization", "to_organization", "changed_by")
     search_fields = ("member__full_name", "member__card_number")
     date_hierarchy = "occurred_on"
 

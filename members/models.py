@@ -293,8 +293,8 @@ class MembershipEvent(models.Model):
         help_text=_("Nơi chuyển đến hoặc chuyển đi khi ngoài Đảng bộ Khối."),
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
-    recorded_by = acting_user_field(_("người ghi nhận"))
+    changed_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+    changed_by = acting_user_field(_("người ghi nhận"))
 
     class Meta:
         verbose_name = _("quá trình sinh hoạt đảng")

@@ -275,7 +275,7 @@ def members_register(
                 occurred_on=occurred_on,
                 to_organization=member.organization,
                 outside_party_body=transferred_from,
-                recorded_by=acting_user,
+                changed_by=acting_user,
             )
         )
     MembershipEvent.objects.bulk_create(events, batch_size=500)
@@ -360,7 +360,7 @@ def member_transfer(
         occurred_on=on,
         from_organization=from_organization,
         to_organization=to_organization,
-        recorded_by=acting_user,
+        changed_by=acting_user,
         note=note,
     )
     _announce(
@@ -407,7 +407,7 @@ def members_reassign(
             occurred_on=on,
             from_organization=from_organization,
             to_organization=to_organization,
-            recorded_by=acting_user,
+            changed_by=acting_user,
             note=note,
         )
         for member in members
@@ -449,7 +449,7 @@ def member_leave(
         occurred_on=on,
         from_organization=member.organization,
         outside_party_body=destination,
-        recorded_by=acting_user,
+        changed_by=acting_user,
         note=member.get_left_reason_display(),
     )
     return member

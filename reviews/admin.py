@@ -538,12 +538,12 @@ class SuggestionIssueInline(ReadOnlyInline):
 
 class SuggestionEventInline(ReadOnlyInline):
     model = SuggestionEvent
-    fields = ("at", "action", "issue", "by", "comment")
+    fields = ("changed_at", "action", "issue", "changed_by", "comment")
     readonly_fields = fields
     verbose_name_plural = _("Lịch sử")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by", "issue")
+        return super().get_queryset(request).select_related("changed_by", "issue")
 
 
 @admin.register(Suggestion)
@@ -559,9 +559,9 @@ class SuggestionAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmi
 
 @admin.register(SuggestionEvent)
 class SuggestionEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "suggestion", "action", "issue", "by")
+    list_display = ("changed_at", "suggestion", "action", "issue", "changed_by")
     list_filter = ("action",)
-    list_select_related = ("suggestion", "issue", "by")
+    list_select_related = ("suggestion", "issue", "changed_by")
 
 
 # --- Guidance and questions ----------------------------------------------------------------------
@@ -579,12 +579,12 @@ class GuidingDocumentAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.Mode
 
 class QuestionMessageInline(ReadOnlyInline):
     model = QuestionMessage
-    fields = ("at", "kind", "by", "text")
+    fields = ("changed_at", "kind", "changed_by", "text")
     readonly_fields = fields
     verbose_name_plural = _("Trao đổi")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("by")
+        return super().get_queryset(request).select_related("changed_by")
 
 
 @admin.register(Question)
@@ -600,6 +600,6 @@ class QuestionAdmin(ReadOnlyAdminMixin, VietnameseSearchMixin, admin.ModelAdmin)
 
 @admin.register(QuestionMessage)
 class QuestionMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "question", "kind", "by")
+    list_display = ("changed_at", "question", "kind", "changed_by")
     list_filter = ("kind",)
-    list_select_related = ("question", "by")
+    list_select_related = ("question", "changed_by")

@@ -370,7 +370,7 @@ def questions_in(cycle: ReviewCycle, node: Organization) -> list[Question]:
         Question.objects.filter(cycle=cycle, unit__path__startswith=node.path)
         .select_related("unit")
         .prefetch_related(
-            Prefetch("messages", queryset=QuestionMessage.objects.order_by("at", "pk"))
+            Prefetch("messages", queryset=QuestionMessage.objects.order_by("changed_at", "pk"))
         )
         .order_by("unit__path", "asked_at", "pk")
     )

@@ -148,13 +148,13 @@ class QuestionMessage(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=12, choices=Kind.choices)
     text = models.TextField(_("nội dung"), blank=True)
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    by = acting_user_field(_("người thực hiện"))
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    changed_by = acting_user_field(_("người thực hiện"))
 
     class Meta:
         verbose_name = _("trao đổi về câu hỏi")
         verbose_name_plural = _("trao đổi về câu hỏi")
-        ordering = ["question", "at", "pk"]
+        ordering = ["question", "changed_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.question}: {self.get_kind_display()}"

@@ -181,13 +181,13 @@ class SuggestionEvent(models.Model):
     )
     action = models.CharField(_("thao tác"), max_length=16, choices=Action.choices)
     comment = models.TextField(_("ý kiến"), blank=True)
-    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    by = acting_user_field(_("người thực hiện"))
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    changed_by = acting_user_field(_("người thực hiện"))
 
     class Meta:
         verbose_name = _("lịch sử gợi ý kiểm điểm")
         verbose_name_plural = _("lịch sử gợi ý kiểm điểm")
-        ordering = ["-at", "-pk"]
+        ordering = ["-changed_at", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.suggestion}: {self.action}"

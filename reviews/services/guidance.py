@@ -142,7 +142,7 @@ def question_ask(
         asked_by=acting_user,
     )
     QuestionMessage.objects.create(
-        question=question, kind=QuestionMessage.Kind.ASKED, text=body, by=acting_user
+        question=question, kind=QuestionMessage.Kind.ASKED, text=body, changed_by=acting_user
     )
     if checked and attachment:
         item = QuestionAttachment(
@@ -197,13 +197,13 @@ def question_act(
     if action == "close":
         question.closed_at = now
     QuestionMessage.objects.create(
-        question=question, kind=MESSAGE_KIND[action], text=body, by=acting_user
+        question=question, kind=MESSAGE_KIND[action], text=body, changed_by=acting_user
     )
     if share is not None and share != question.is_shared:
         question.is_shared = share
         if share:
             QuestionMessage.objects.create(
-                question=question, kind=QuestionMessage.Kind.SHARED, by=acting_user
+                question=question, kind=QuestionMessage.Kind.SHARED, changed_by=acting_user
             )
     state_move(
         question,

@@ -97,7 +97,7 @@ def suggestion_draft(
         SuggestionIssue(suggestion=suggestion, order=index, text=text)
         for index, text in enumerate(texts, start=1)
     )
-    SuggestionEvent.objects.create(suggestion=suggestion, action="drafted", by=acting_user)
+    SuggestionEvent.objects.create(suggestion=suggestion, action="drafted", changed_by=acting_user)
     return suggestion
 
 
@@ -117,7 +117,7 @@ def suggestion_edit(
         SuggestionIssue(suggestion=suggestion, order=index, text=text)
         for index, text in enumerate(texts, start=1)
     )
-    SuggestionEvent.objects.create(suggestion=suggestion, action="edited", by=acting_user)
+    SuggestionEvent.objects.create(suggestion=suggestion, action="edited", changed_by=acting_user)
     return suggestion
 
 
@@ -155,7 +155,10 @@ def suggestion_issue(
         also=("document_number", "issued_on"),
     )
     SuggestionEvent.objects.create(
-        suggestion=suggestion, action="issued", by=acting_user, comment=suggestion.document_number
+        suggestion=suggestion,
+        action="issued",
+        changed_by=acting_user,
+        comment=suggestion.document_number,
     )
     notify(
         users=_unit_clerks(suggestion),
@@ -199,7 +202,7 @@ def issue_answer(
         also=("explanation", "cause", "responsibility", "answered_at", "answered_by"),
     )
     SuggestionEvent.objects.create(
-        suggestion=issue.suggestion, issue=issue, action="answered", by=acting_user
+        suggestion=issue.suggestion, issue=issue, action="answered", changed_by=acting_user
     )
     return issue
 
@@ -234,7 +237,7 @@ def issue_review(
         issue=issue,
         action="accepted" if accept else "sent_back",
         comment=issue.review_comment,
-        by=acting_user,
+        changed_by=acting_user,
     )
     if not accept:
         notify(
@@ -251,7 +254,9 @@ def issue_review(
             to=SuggestionState.CLOSED,
             acting_user=acting_user,
         )
-        SuggestionEvent.objects.create(suggestion=suggestion, action="closed", by=acting_user)
+        SuggestionEvent.objects.create(
+            suggestion=suggestion, action="closed", changed_by=acting_user
+        )
     return issue
 
 

@@ -197,7 +197,7 @@ class QuestionListView(GuidanceMixin, TemplateView):
                     "messages",
                     queryset=QuestionMessage.objects.filter(
                         kind=QuestionMessage.Kind.ANSWERED
-                    ).order_by("at", "pk"),
+                    ).order_by("changed_at", "pk"),
                     to_attr="answers",
                 )
             )
@@ -256,7 +256,7 @@ class QuestionDetailView(GuidanceMixin, TemplateView):
         board = self.is_board()
         open_cycle = self.cycle.is_open
         whole = self.sees_whole_question(question)
-        thread = question.messages.select_related("by")
+        thread = question.messages.select_related("changed_by")
         if not whole:
             thread = thread.filter(kind=QuestionMessage.Kind.ANSWERED)
         context.update(

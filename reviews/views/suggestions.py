@@ -244,7 +244,7 @@ class SuggestionDetailView(SuggestionMixin, TemplateView):
             cycle=self.cycle,
             suggestion=suggestion,
             issues=issues,
-            events=suggestion.events.select_related("by", "issue"),
+            events=suggestion.events.select_related("changed_by", "issue"),
             can_edit=staff and suggestion.state == SuggestionState.DRAFT,
             can_review=staff
             and SUGGESTION_TRANSITIONS.allows(suggestion.state, SuggestionState.CLOSED),

@@ -110,7 +110,7 @@ def test_adding_a_member_records_the_admission(admin_client, admin_user, tree):
     member = Member.objects.get(card_number="79005555")
     event = MembershipEvent.objects.get(member=member)
     assert event.kind == MembershipEvent.Kind.ADMITTED
-    assert event.recorded_by == admin_user
+    assert event.changed_by == admin_user
 
 
 def test_changing_a_members_cell_is_a_transfer_dated_today(admin_client, admin_user, tree):
@@ -127,7 +127,7 @@ def test_changing_a_members_cell_is_a_transfer_dated_today(admin_client, admin_u
     assert event.kind == MembershipEvent.Kind.TRANSFER_INTERNAL
     assert event.from_organization == tree["cell"]
     assert event.occurred_on == timezone.localdate()
-    assert event.recorded_by == admin_user
+    assert event.changed_by == admin_user
 
 
 def test_a_member_who_left_cannot_be_transferred(admin_client, tree):
@@ -157,7 +157,7 @@ def test_setting_the_leaving_date_records_the_departure(admin_client, admin_user
     member.refresh_from_db()
     assert member.left_on == datetime.date(2021, 8, 15)
     event = MembershipEvent.objects.get(member=member)
-    assert (event.kind, event.occurred_on, event.recorded_by) == (
+    assert (event.kind, event.occurred_on, event.changed_by) == (
         MembershipEvent.Kind.LEFT,
         datetime.date(2021, 8, 15),
         admin_user,

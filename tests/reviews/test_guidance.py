@@ -57,7 +57,7 @@ def test_every_state_change_is_recorded(question, board, clerk):
     assert question.state == QuestionState.CLOSED
     assert question.is_shared
     assert question.first_answered_at is not None
-    kinds = list(question.messages.values_list("kind", "by__username"))
+    kinds = list(question.messages.values_list("kind", "changed_by__username"))
     assert kinds == [
         ("asked", "canbo"),
         ("asked_back", "btc"),
