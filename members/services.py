@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -24,7 +25,7 @@ from members.models import (
     MembershipEvent,
     StatusPeriod,
 )
-from members.signals import MemberChange, member_changed
+from members.signals import MemberChange, member_changed, member_facts_changing
 from organizations.models import Organization
 from organizations.services import refuse_unknown_fields
 
@@ -162,6 +163,17 @@ def _announce(member: Member, change: str, acting_user: User | None, **extra: An
     member_changed.send(
         sender=Member, member=member, change=change, acting_user=acting_user, **extra
     )
+
+
+@contextmanager
+def _facts_changing(member: Member, acting_user: User | None) -> Iterator[None]:
+    """Around a write to the member's facts: what listeners asked to be called once it is
+    applied and announced (see `members.signals.member_facts_changing`)."""
+    responses = member_facts_changing.send(sender=Member, member=member, acting_user=acting_user)
+    yield
+    for _receiver, after in responses:
+        if callable(after):
+            after()
 
 
 def _announce_batch(members: Sequence[Member], change: str, acting_user: User | None) -> None:
@@ -319,19 +331,20 @@ def member_update(*, member: Member, acting_user: User | None = None, **fields: 
     if not changed:
         return member
     old = _values(member, changed)
-    for name in changed:
-        setattr(member, name, fields[name])
-    member.full_clean(exclude=["sort_key"])
-    member.save(update_fields=[*changed, "updated_at"])
-    _history(
-        subject=FactChange.Subject.MEMBER,
-        action=FactChange.Action.UPDATED,
-        instance=member,
-        acting_user=acting_user,
-        old=old,
-        new=_values(member, changed),
-    )
-    _announce(member, MemberChange.FACTS, acting_user)
+    with _facts_changing(member, acting_user):
+        for name in changed:
+            setattr(member, name, fields[name])
+        member.full_clean(exclude=["sort_key"])
+        member.save(update_fields=[*changed, "updated_at"])
+        _history(
+            subject=FactChange.Subject.MEMBER,
+            action=FactChange.Action.UPDATED,
+            instance=member,
+            acting_user=acting_user,
+            old=old,
+            new=_values(member, changed),
+        )
+        _announce(member, MemberChange.FACTS, acting_user)
     return member
 
 
@@ -470,23 +483,24 @@ def member_discipline(
     acting_user: User | None = None,
 ) -> DisciplineRecord:
     """Record a disciplinary decision (counted once, in `counted_year`, default its year)."""
-    record, _changed = _save_recorded(
-        DisciplineRecord(member=member),
-        subject=FactChange.Subject.DISCIPLINE,
-        names=DISCIPLINE_FIELDS,
-        fields={
-            "form": form,
-            "decision_number": decision_number.strip(),
-            "decided_on": decided_on,
-            "violation": violation,
-            "issued_by": issued_by,
-            "counted_year": counted_year or decided_on.year,
-            "duty_related": duty_related,
-            "self_remedied": self_remedied,
-        },
-        acting_user=acting_user,
-    )
-    _announce(member, MemberChange.FACTS, acting_user)
+    with _facts_changing(member, acting_user):
+        record, _changed = _save_recorded(
+            DisciplineRecord(member=member),
+            subject=FactChange.Subject.DISCIPLINE,
+            names=DISCIPLINE_FIELDS,
+            fields={
+                "form": form,
+                "decision_number": decision_number.strip(),
+                "decided_on": decided_on,
+                "violation": violation,
+                "issued_by": issued_by,
+                "counted_year": counted_year or decided_on.year,
+                "duty_related": duty_related,
+                "self_remedied": self_remedied,
+            },
+            acting_user=acting_user,
+        )
+        _announce(member, MemberChange.FACTS, acting_user)
     return record
 
 
@@ -495,31 +509,34 @@ def discipline_record_update(
     *, record: DisciplineRecord, acting_user: User | None = None, **fields: Any
 ) -> DisciplineRecord:
     """Correct a recorded disciplinary decision (a typing error in its number, date, year)."""
-    record, _changed = _save_recorded(
-        record,
-        subject=FactChange.Subject.DISCIPLINE,
-        names=DISCIPLINE_FIELDS,
-        fields=fields,
-        acting_user=acting_user,
-    )
-    _announce(record.member, MemberChange.FACTS, acting_user)
+    with _facts_changing(record.member, acting_user):
+        record, _changed = _save_recorded(
+            record,
+            subject=FactChange.Subject.DISCIPLINE,
+            names=DISCIPLINE_FIELDS,
+            fields=fields,
+            acting_user=acting_user,
+        )
+        _announce(record.member, MemberChange.FACTS, acting_user)
     return record
 
 
 @transaction.atomic
 def discipline_record_delete(*, record: DisciplineRecord, acting_user: User | None = None) -> None:
     """Delete a disciplinary decision entered by mistake; its values stay in the history and
-    the member's ratings follow (a decision resting on it is flagged for review)."""
+    the member's ratings follow (a decision resting on it is flagged for review, see
+    `members.signals.member_facts_changing`)."""
     member = record.member
-    _history(
-        subject=FactChange.Subject.DISCIPLINE,
-        action=FactChange.Action.DELETED,
-        instance=record,
-        acting_user=acting_user,
-        old=_values(record, DISCIPLINE_FIELDS),
-    )
-    record.delete()
-    _announce(member, MemberChange.FACTS, acting_user)
+    with _facts_changing(member, acting_user):
+        _history(
+            subject=FactChange.Subject.DISCIPLINE,
+            action=FactChange.Action.DELETED,
+            instance=record,
+            acting_user=acting_user,
+            old=_values(record, DISCIPLINE_FIELDS),
+        )
+        record.delete()
+        _announce(member, MemberChange.FACTS, acting_user)
 
 
 @transaction.atomic
@@ -531,29 +548,32 @@ def status_period_record(
     **fields: Any,
 ) -> StatusPeriod:
     """Add (or correct) an exemption, suspension, leave or temporary attendance (DOMAIN.md §4)."""
-    period, _changed = _save_recorded(
-        period or StatusPeriod(member=member),
-        subject=FactChange.Subject.STATUS_PERIOD,
-        names=STATUS_PERIOD_FIELDS,
-        fields={**fields, "member": member},
-        acting_user=acting_user,
-    )
-    _announce(member, MemberChange.FACTS, acting_user)
+    with _facts_changing(member, acting_user):
+        period, _changed = _save_recorded(
+            period or StatusPeriod(member=member),
+            subject=FactChange.Subject.STATUS_PERIOD,
+            names=STATUS_PERIOD_FIELDS,
+            fields={**fields, "member": member},
+            acting_user=acting_user,
+        )
+        _announce(member, MemberChange.FACTS, acting_user)
     return period
 
 
 @transaction.atomic
 def status_period_delete(*, period: StatusPeriod, acting_user: User | None = None) -> None:
+    """Delete a status period entered by mistake; as `discipline_record_delete`."""
     member = period.member
-    _history(
-        subject=FactChange.Subject.STATUS_PERIOD,
-        action=FactChange.Action.DELETED,
-        instance=period,
-        acting_user=acting_user,
-        old=_values(period, STATUS_PERIOD_FIELDS),
-    )
-    period.delete()
-    _announce(member, MemberChange.FACTS, acting_user)
+    with _facts_changing(member, acting_user):
+        _history(
+            subject=FactChange.Subject.STATUS_PERIOD,
+            action=FactChange.Action.DELETED,
+            instance=period,
+            acting_user=acting_user,
+            old=_values(period, STATUS_PERIOD_FIELDS),
+        )
+        period.delete()
+        _announce(member, MemberChange.FACTS, acting_user)
 
 
 @transaction.atomic

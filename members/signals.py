@@ -23,3 +23,11 @@ class MemberChange(models.TextChoices):
 #: together, or a cell's members moved) sends member=None and members, all in the same cell,
 #: once per cell.
 member_changed = Signal()
+
+#: Sent with sender=Member and keyword arguments member and acting_user *before* one of the
+#: member's facts (a status period, a disciplinary decision, his own fields) is written or
+#: deleted, inside the same transaction. A receiver may return a callable; `members.services`
+#: calls it once the write is applied and announced. `reviews` uses it to compare what the
+#: member's decisions rested on before and after (a fact a decision rests on never goes
+#: silently, issue #18).
+member_facts_changing = Signal()

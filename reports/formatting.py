@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from organizations.text import share_text
 from reviews.models import Level
 
 #: The abbreviations every party table uses for the four levels (DOMAIN.md §2).
@@ -16,10 +17,8 @@ def number(value: int | None) -> str:
 
 
 def percent(value: float | None) -> str:
-    """12,5 — one decimal with a comma; an en dash when there is nothing to divide by."""
-    if value is None:
-        return "–"
-    return f"{value:.1f}".replace(".", ",")
+    """12,5 — one decimal with a comma; a dash when there is nothing to divide by."""
+    return share_text(value)
 
 
 def level_code(level: str) -> str:

@@ -18,11 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization, OrganizationKind
+from organizations.text import percent_text
 from reports.formatting import LEVEL_CODES
 from reports.letterhead import letterhead_for
 from reports.selectors import ReportData, report_data
 from reviews.models import Level, ReRating, ReviewCycle
-from reviews.quota import percent, quota_rule_text
+from reviews.quota import quota_rule_text
 
 # WeasyPrint logs every layout step at INFO; the server log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -59,7 +60,7 @@ def report_context(
         "sent": units.get("submitted", 0) + units.get("approved", 0),
         "level_codes": list(LEVEL_CODES.values()),
         "legend": "; ".join(f"{code} — {label}" for code, label in Level.choices),
-        "rate": percent(data.cycle.quota_rate),
+        "rate": percent_text(data.cycle.quota_rate),
         "quota_rule": quota_rule_text(data.cycle),
         "board": head.standing_board,
         "proposals": [p.strip() for p in proposals.split("\n") if p.strip()],

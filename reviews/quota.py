@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from organizations.text import percent_text
 from reviews.models import (
     RATED,
     Level,
@@ -66,7 +67,7 @@ class QuotaStatus:
 
     @property
     def rate_percent(self) -> str:
-        return percent(self.rate)
+        return percent_text(self.rate)
 
 
 def quota_exceeded_error(status: QuotaStatus, *, pool: Pool | None = None) -> ValidationError:
@@ -116,7 +117,7 @@ def quota_rule_text(cycle: ReviewCycle) -> str:
         "số được xếp loại %(basis)s %(scope)s"
     ) % {
         "source": rules.quota_source,
-        "rate": percent(cycle.quota_rate),
+        "rate": percent_text(cycle.quota_rate),
         "basis": basis,
         "scope": scope,
     }
@@ -140,13 +141,8 @@ def quota_rule_text(cycle: ReviewCycle) -> str:
         text += _(
             "; đơn vị có thành tích nổi bật được cấp có thẩm quyền cho phép đến "
             "%(ceiling)s%% bằng quyết định"
-        ) % {"ceiling": percent(cycle.exception_ceiling)}
+        ) % {"ceiling": percent_text(cycle.exception_ceiling)}
     return text + "."
-
-
-def percent(rate: Decimal) -> str:
-    """A rate as a percentage the Vietnamese way: 0.2 → "20", 0.125 → "12,5"."""
-    return f"{(Decimal(rate) * 100).normalize():f}".replace(".", ",")
 
 
 def basis_count(*, cycle: ReviewCycle, counts: dict[str, int]) -> int:

@@ -25,6 +25,14 @@ def follow_member_change(sender, *, member, change, acting_user=None, **extra) -
         )
 
 
+def watch_decision_basis(sender, *, member, acting_user=None, **extra):
+    """Before a fact of the member changes: what his decisions rest on; returns what to call
+    after the change to flag each decision whose basis went (`decision_basis_watch`)."""
+    from reviews.services.roster import decision_basis_watch
+
+    return decision_basis_watch(member=member, acting_user=acting_user)
+
+
 def refuse_moving_rated_units(sender, *, organization, new_parent, **extra) -> None:
     """A node whose subtree was rated keeps its place: past reports read the tree by path
     (`Rating.unit`); the reorganization is recorded as a succession instead (DOMAIN.md §15)."""

@@ -55,6 +55,7 @@ from members.imports.sheets import (
 from members.imports.values import CellError, Choices, header_key, parse_count, show
 from members.models import ImportBatch, ImportKind
 from organizations.templatetags.people import person_name
+from organizations.text import decimal_text
 from reviews.forms import MAX_VOTES
 from reviews.models import Criterion, Framework, Level, Pool
 from reviews.permissions import Scope, locked_unit_paths
@@ -393,7 +394,7 @@ def _parse_points(value) -> Decimal | None:
 
 
 def _points_text(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+    return "" if value is None else decimal_text(value)
 
 
 def _read_scores(reader: RowReader, row: PoolRow, columns) -> tuple[dict, dict]:

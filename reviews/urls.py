@@ -26,6 +26,11 @@ urlpatterns = [
     ),
     path("nhom/<int:pk>/chot/", ratings.FinalizePoolView.as_view(), name="pool-finalize"),
     path("nhom/<int:pk>/mo-lai/", ratings.ReopenPoolView.as_view(), name="pool-reopen"),
+    path(
+        "nhom/<int:pk>/giu-quyet-dinh/",
+        ratings.ConfirmDecisionView.as_view(),
+        name="pool-confirm-decision",
+    ),
     path("nhom/<int:pk>/chi-bo/", ratings.PoolGroupPickerView.as_view(), name="pool-groups"),
     path(
         "nhom/<int:pk>/ngoai-le/",

@@ -155,6 +155,7 @@ class PoolFlagKind(models.TextChoices):
     TRANSFERRED = "transferred", _("Đảng viên chuyển sinh hoạt")
     ELIGIBILITY = "eligibility", _("Điều kiện xếp loại thay đổi")
     RULES = "rules", _("Quyết định không còn phù hợp quy định")
+    BASIS_REMOVED = "basis_removed", _("Căn cứ của quyết định không còn")
 
 
 class PoolFlagQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from members.models import StatusPeriod
+from organizations.text import decimal_text
 from reviews.models import DossierKind, Level, NotRatedReason, RuleSetCode
 from reviews.rules.base import (
     CollectiveFacts,
@@ -23,7 +24,7 @@ from reviews.rules.base import (
     RuleContext,
 )
 from reviews.rules.hd21 import six_months_before
-from reviews.rules.scores import points, score_limits
+from reviews.rules.scores import score_limits
 
 WHO_SOURCE = "QĐ 366-QĐ/TW, Điều 5; HD 43-HD/BTCTW, mục 7"
 TRIGGER_SOURCE = "QĐ 366-QĐ/TW, Điều 11"
@@ -148,7 +149,7 @@ class QD366RuleSet:
                 _forced(
                     "tasks_mostly_not_done",
                     _("Trên 50%% nhiệm vụ không hoàn thành (hoàn thành %(done)s%%).")
-                    % {"done": points(done)},
+                    % {"done": decimal_text(done)},
                 )
             )
         return limits
@@ -167,7 +168,7 @@ class QD366RuleSet:
                         "Cơ quan, đơn vị được giao phụ trách hoàn thành "
                         "%(done)s%% nhiệm vụ (dưới %(trigger)s%%)."
                     )
-                    % {"done": points(done), "trigger": points(trigger)},
+                    % {"done": decimal_text(done), "trigger": decimal_text(trigger)},
                 )
             )
         overseen = facts.overseen_not_completed_percent
@@ -179,7 +180,7 @@ class QD366RuleSet:
                         "Trên 50%% đơn vị được giao phụ trách xếp loại “Không "
                         "hoàn thành nhiệm vụ” (%(share)s%%)."
                     )
-                    % {"share": points(overseen)},
+                    % {"share": decimal_text(overseen)},
                 )
             )
         low = facts.confidence_low_percent
@@ -188,7 +189,7 @@ class QD366RuleSet:
                 _forced(
                     "confidence_vote_low",
                     _("Trên 50%% phiếu tín nhiệm thấp khi lấy phiếu tín nhiệm (%(share)s%%).")
-                    % {"share": points(low)},
+                    % {"share": decimal_text(low)},
                 )
             )
         if facts.disciplines_in_year:
@@ -262,7 +263,7 @@ class QD366RuleSet:
                 _forced(
                     "unit_tasks_under_trigger",
                     _("Cơ quan, đơn vị hoàn thành %(done)s%% nhiệm vụ (dưới %(trigger)s%%).")
-                    % {"done": points(done), "trigger": points(trigger)},
+                    % {"done": decimal_text(done), "trigger": decimal_text(trigger)},
                 )
             )
         return limits

@@ -6,17 +6,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from organizations.text import decimal_text
 from reviews.models import LEVEL_RANK, Level, ShortcomingsFixed
 from reviews.rules.base import Limit, RuleContext, TaskFacts
 
 SOURCE = "QĐ 366-QĐ/TW, Điều 11"
 HUNDRED = Decimal("100")
-
-
-def points(value: Decimal) -> str:
-    """A score or a percentage as Vietnamese write it: 89,5 — 90 (no trailing zeros)."""
-    text = f"{value.normalize():f}"
-    return text.replace(".", ",")
 
 
 def band_level(score: Decimal, context: RuleContext) -> str:
@@ -45,13 +40,13 @@ def score_limits(
         return [], _("Chưa chấm điểm: chưa xác định được mức xếp loại theo điểm.")
     band = band_level(tasks.score, context)
     limits: list[Limit] = []
-    score_text = points(tasks.score)
+    score_text = decimal_text(tasks.score)
     if band == Level.NOT_COMPLETED:
         limits.append(
             Limit(
                 code="score_below_completed",
                 message=_("Tổng điểm %(score)s/100, dưới %(minimum)s: “Không hoàn thành nhiệm vụ”.")
-                % {"score": score_text, "minimum": points(context.score_bands[-1][0])},
+                % {"score": score_text, "minimum": decimal_text(context.score_bands[-1][0])},
                 source=SOURCE,
                 forced_level=Level.NOT_COMPLETED,
             )
@@ -76,8 +71,8 @@ def score_limits(
         missing.append(
             _("nhiệm vụ vượt yêu cầu %(beyond)s%%, cần ít nhất %(minimum)s%%")
             % {
-                "beyond": points(beyond) if beyond is not None else "?",
-                "minimum": points(minimum_beyond),
+                "beyond": decimal_text(beyond) if beyond is not None else "?",
+                "minimum": decimal_text(minimum_beyond),
             }
         )
     if tasks.shortcomings_fixed not in (ShortcomingsFixed.NONE, ShortcomingsFixed.FIXED):
@@ -104,9 +99,9 @@ def score_limits(
                     "“Hoàn thành nhiệm vụ” (100%% nhiệm vụ, chậm không quá %(late_max)s%%)."
                 )
                 % {
-                    "done": points(done) if done is not None else "?",
-                    "late": points(late) if late is not None else "?",
-                    "late_max": points(late_max) if late_max is not None else "?",
+                    "done": decimal_text(done) if done is not None else "?",
+                    "late": decimal_text(late) if late is not None else "?",
+                    "late_max": decimal_text(late_max) if late_max is not None else "?",
                 },
                 source=SOURCE,
                 forced_level=Level.NOT_COMPLETED,
@@ -120,7 +115,7 @@ def score_limits(
                     "%(late)s%% nhiệm vụ chậm tiến độ: chưa đạt điều kiện “Hoàn thành tốt nhiệm "
                     "vụ” (100%% nhiệm vụ đúng tiến độ, bảo đảm chất lượng)."
                 )
-                % {"late": points(late)},
+                % {"late": decimal_text(late)},
                 source=SOURCE,
                 max_level=Level.COMPLETED,
             )

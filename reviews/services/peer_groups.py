@@ -19,13 +19,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
+from organizations.text import percent_text
 from reviews.models import Pool, QuotaException, Rating, RatingChange, ReviewCycle
 from reviews.rules import rule_set_for
 from reviews.services.ratings import check_pools_writable
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}".replace(".", ",")
 
 
 def _check_peer_groups_allowed(cycle: ReviewCycle) -> None:
@@ -189,7 +186,10 @@ def quota_exception_grant(
     if not cycle.quota_rate < rate <= cycle.exception_ceiling:
         raise ValidationError(
             _("Tỷ lệ ngoại lệ phải trên %(rate)s%% và không quá %(ceiling)s%%.")
-            % {"rate": _percent(cycle.quota_rate), "ceiling": _percent(cycle.exception_ceiling)},
+            % {
+                "rate": percent_text(cycle.quota_rate),
+                "ceiling": percent_text(cycle.exception_ceiling),
+            },
             code="exception_above_ceiling",
         )
     if not reason.strip() or not reference.strip():

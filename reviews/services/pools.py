@@ -12,6 +12,7 @@ from reviews.models import (
     POOL_TRANSITIONS,
     Level,
     Pool,
+    PoolFlagKind,
     PoolState,
     PoolTransition,
     Rating,
@@ -27,9 +28,10 @@ from reviews.services.transitions import state_move
 def pool_problems(pool: Pool) -> list[ValidationError]:
     """Everything that stops a pool from being finalized, each with its code (HD 21; §3, §5).
 
-    Over quota; a rated subject with no decision; a decision the rules do not allow (including
-    an organization decided HTXSNV whose members or subordinates do not qualify) and no
-    override records.
+    Over quota; a rated subject with no decision; a decision whose basis went and that the
+    deciding body has not yet confirmed or changed (`decision_basis_watch`); a decision the
+    rules do not allow (including an organization decided HTXSNV whose members or subordinates
+    do not qualify) and no override records.
     """
     problems: list[ValidationError] = []
     cycle = pool.cycle
@@ -52,6 +54,23 @@ def pool_problems(pool: Pool) -> list[ValidationError]:
                     "more": _(" và %(n)s người khác") % {"n": more} if more > 0 else "",
                 },
                 code="undecided",
+            )
+        )
+    unconfirmed = list(
+        pool.flags.unresolved()
+        .filter(kind=PoolFlagKind.BASIS_REMOVED)
+        .select_related("member")
+        .order_by("pk")
+    )
+    if unconfirmed:
+        problems.append(
+            ValidationError(
+                _(
+                    "Căn cứ quyết định của %(names)s không còn: hãy giữ nguyên hoặc sửa từng "
+                    "quyết định trước khi chốt."
+                )
+                % {"names": ", ".join(str(flag.member) for flag in unconfirmed)},
+                code="decision_basis_removed",
             )
         )
     for rating, verdict in zip(ratings, eligibilities(ratings, cycle=cycle), strict=True):

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from members.models import CollectiveMembership, Member
 from organizations.services import refuse_unknown_fields
-from organizations.text import field_label
+from organizations.text import decimal_text, field_label
 from reviews.models import (
     NotRatedReason,
     Pool,
+    PoolFlag,
+    PoolFlagKind,
     Rating,
     RatingChange,
     ReviewCycle,
@@ -80,7 +82,7 @@ def history_value(value: Any) -> str:
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
     if isinstance(value, Decimal):
-        return f"{value.normalize():f}".replace(".", ",")
+        return decimal_text(value)
     return str(value)
 
 
@@ -255,9 +257,21 @@ def ratings_record(
                 verdict,
             )
     RatingChange.objects.bulk_create(history, batch_size=1000)
+    _resolve_basis_flags([r for r in touched if "decision_level" in dirty[r.pk]], acting_user, now)
     # After the write, so that a collective decided in the same call counts as decided.
     _check_order(cycle, [r for r in touched if r.subject_kind == SubjectKind.LEADER])
     return touched
+
+
+def _resolve_basis_flags(decided: list[Rating], acting_user: User | None, now) -> None:
+    """A decision changed after its basis went answers the flag (roster.decision_basis_watch)."""
+    members = [r.member_id for r in decided if r.member_id]
+    if members:
+        PoolFlag.objects.unresolved().filter(
+            kind=PoolFlagKind.BASIS_REMOVED,
+            pool_id__in={r.pool_id for r in decided},
+            member_id__in=members,
+        ).update(resolved_at=now, resolved_by=acting_user)
 
 
 def _check_percents(fields: Mapping[str, Any]) -> None:

@@ -18,6 +18,7 @@ dashboard), and the change is applied when that pool is reopened (`pool_flags_ap
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -38,6 +39,7 @@ from reviews.models import (
     Submission,
 )
 from reviews.rules import rule_set_for
+from reviews.rules.base import Eligibility, Limit
 from reviews.rules.peer_groups import default_peer_group
 from reviews.selectors import Hierarchy, eligibilities
 from reviews.services.ratings import LEVEL_FIELDS, history_value
@@ -66,11 +68,20 @@ class _Cycle:
         )
 
     def flag(self, pool: Pool, member: Member, kind: str, message: str) -> None:
-        already = PoolFlag.objects.unresolved().filter(pool=pool, member=member, kind=kind).exists()
-        if not already:
-            PoolFlag.objects.create(
-                pool=pool, member=member, kind=kind, message=message, created_by=self.acting_user
-            )
+        pool_flag_raise(
+            pool=pool, member=member, kind=kind, message=message, acting_user=self.acting_user
+        )
+
+
+def pool_flag_raise(
+    *, pool: Pool, member: Member, kind: str, message: str, acting_user: User | None
+) -> None:
+    """Put a change before the deciding body, once while it is unresolved."""
+    already = PoolFlag.objects.unresolved().filter(pool=pool, member=member, kind=kind).exists()
+    if not already:
+        PoolFlag.objects.create(
+            pool=pool, member=member, kind=kind, message=message, created_by=acting_user
+        )
 
 
 def open_cycles_over(organization: Organization) -> list[ReviewCycle]:
@@ -347,6 +358,84 @@ def _refresh_eligibility(context: _Cycle, member: Member, ratings: list[Rating])
             )
 
 
+def _binding_limits(rating: Rating, verdict: Eligibility) -> list[Limit]:
+    """The limits the decision rests on: those that force its level or cap at it."""
+    level = rating.decision_level
+    return [
+        limit
+        for limit in verdict.limits
+        if level and level in (limit.forced_level, limit.max_level)
+    ]
+
+
+def _decided_person_ratings(member: Member, cycles: list[ReviewCycle]) -> list[Rating]:
+    return list(
+        Rating.objects.filter(cycle__in=cycles, member=member, subject_kind__in=PERSON_KINDS)
+        .exclude(decision_level="")
+        .filter(override_reason="")
+        .select_related("cycle", "pool__owner", "member__organization")
+        .order_by("pk")
+    )
+
+
+def _binding_by_rating(ratings: list[Rating]) -> dict[int, tuple[str, list[Limit]]]:
+    """Rating id → (its decided level, the limits that decision rests on), cycle by cycle."""
+    result: dict[int, tuple[str, list[Limit]]] = {}
+    for cycle_id in {rating.cycle_id for rating in ratings}:
+        of_cycle = [rating for rating in ratings if rating.cycle_id == cycle_id]
+        verdicts = eligibilities(of_cycle, cycle=of_cycle[0].cycle)
+        for rating, verdict in zip(of_cycle, verdicts, strict=True):
+            result[rating.pk] = (rating.decision_level, _binding_limits(rating, verdict))
+    return result
+
+
+def decision_basis_watch(*, member: Member, acting_user: User | None) -> Callable[[], None] | None:
+    """Before one of the member's facts changes: note what each of his decisions in an open
+    cycle rests on (a discipline forcing KHTNV, a period capping at HTNV…). The callable
+    returned, run after the change, flags every decision one of whose limits went, whether or
+    not its pool is closed: the decision stays, and the deciding body confirms or changes it
+    (issue #18: deleting a fact a decision rests on never goes silently)."""
+    cycles = open_cycles_over(member.organization)
+    if not cycles:
+        return None
+    before = {
+        pk: found
+        for pk, found in _binding_by_rating(_decided_person_ratings(member, cycles)).items()
+        if found[1]
+    }
+    if not before:
+        return None
+
+    def flag_decisions_without_basis() -> None:
+        ratings = [r for r in _decided_person_ratings(member, cycles) if r.pk in before]
+        now = _binding_by_rating(ratings)
+        for rating in ratings:
+            level, limits = before[rating.pk]
+            if rating.decision_level != level:
+                continue  # the follow-up already changed the decision
+            still = {limit.code for limit in now[rating.pk][1]}
+            gone = [limit for limit in limits if limit.code not in still]
+            if not gone:
+                continue
+            message = _(
+                'Căn cứ của quyết định "%(level)s" cho %(member)s không còn (%(why)s): cấp '
+                "quyết định cần xem xét lại."
+            ) % {
+                "level": rating.get_decision_level_display(),
+                "member": rating.member,
+                "why": "; ".join(limit.message.rstrip(".") for limit in gone),
+            }
+            pool_flag_raise(
+                pool=rating.pool,
+                member=member,
+                kind=PoolFlagKind.BASIS_REMOVED,
+                message=message,
+                acting_user=acting_user,
+            )
+
+    return flag_decisions_without_basis
+
+
 @transaction.atomic
 def pool_flags_apply(*, pool: Pool, acting_user: User | None) -> int:
     """Apply the changes waiting on a pool that has just been reopened, and mark them resolved.
@@ -354,10 +443,28 @@ def pool_flags_apply(*, pool: Pool, acting_user: User | None) -> int:
     Returns the number of flags resolved. A change still blocked by another closed pool is
     flagged there again.
     """
-    flags = list(PoolFlag.objects.unresolved().filter(pool=pool).select_related("member"))
+    flags = list(
+        PoolFlag.objects.unresolved()
+        .filter(pool=pool)
+        .exclude(kind=PoolFlagKind.BASIS_REMOVED)  # resolved by the body's decision, not here
+        .select_related("member")
+    )
     for member in {flag.member_id: flag.member for flag in flags}.values():
         member_ratings_follow(member=member, acting_user=acting_user)
     PoolFlag.objects.filter(pk__in=[flag.pk for flag in flags]).update(
         resolved_at=timezone.now(), resolved_by=acting_user
     )
     return len(flags)
+
+
+@transaction.atomic
+def decision_basis_confirm(*, flag: PoolFlag, acting_user: User | None) -> PoolFlag:
+    """The deciding body keeps a decision whose basis went ("Giữ nguyên quyết định"); a
+    changed decision resolves the flag by itself (`ratings_record`)."""
+    flag = PoolFlag.objects.select_for_update().get(pk=flag.pk)
+    if flag.kind != PoolFlagKind.BASIS_REMOVED or flag.resolved_at is not None:
+        return flag
+    flag.resolved_at = timezone.now()
+    flag.resolved_by = acting_user
+    flag.save(update_fields=["resolved_at", "resolved_by"])
+    return flag

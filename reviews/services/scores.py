@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organizations.text import decimal_text
 from reviews.data.criteria import CRITERIA_TEMPLATES
 from reviews.models import (
     PART_MAXIMUM,
@@ -71,7 +72,7 @@ def check_criteria_sums(rows: list[tuple[str, Decimal]], *, framework: str) -> N
                 % {
                     "framework": Framework(framework).label,
                     "part": CriterionPart(part).label,
-                    "sum": f"{sums[part].normalize():f}".replace(".", ","),
+                    "sum": decimal_text(sums[part]),
                     "expected": expected,
                 },
                 code="criteria_sum_mismatch",
@@ -225,8 +226,8 @@ def _check_points(points: Decimal | None, *, criterion: Criterion, subject: Any)
     params = {
         "subject": subject,
         "criterion": criterion.code,
-        "points": f"{points.normalize():f}".replace(".", ","),
-        "maximum": f"{criterion.max_points.normalize():f}".replace(".", ","),
+        "points": decimal_text(points),
+        "maximum": decimal_text(criterion.max_points),
     }
     if points < 0:
         raise ValidationError(

@@ -6,6 +6,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from organizations.text import NO_NUMBER, decimal_text, share_text
+
 register = template.Library()
 
 
@@ -32,8 +34,8 @@ def deadline_badge(cycle, today=None, unit=None):
 def percent_of(part, whole):
     """12,5% with a decimal comma (UI-VI.md); an em dash when there is no whole."""
     if not whole:
-        return "—"
-    return f"{100 * part / whole:.1f}%".replace(".", ",")
+        return NO_NUMBER
+    return f"{share_text(100 * part / whole)}%"
 
 
 @register.inclusion_tag("reviews/_deadlines.html")
@@ -50,7 +52,7 @@ def cycle_deadlines(cycle, *, strong=False, unit=None):
 
 
 @register.filter
-def points(value, empty="—"):
+def points(value, empty=NO_NUMBER):
     """A score or a percentage the Vietnamese way: 76,5 (no trailing zeros); `empty` if none."""
     if value is None or value == "":
         return empty
@@ -58,4 +60,4 @@ def points(value, empty="—"):
         number = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
         return str(value)  # what a user typed, shown back as typed
-    return f"{number.normalize():f}".replace(".", ",")
+    return decimal_text(number)

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from organizations.models import Organization
+from organizations.text import percent_text
 from organizations.widgets import PickerView
 from reviews.forms import (
     OverrideForm,
@@ -22,7 +23,7 @@ from reviews.forms import (
     ReasonForm,
     ReRatingForm,
 )
-from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, Rating, SubjectKind
+from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, PoolFlagKind, Rating, SubjectKind
 from reviews.permissions import Scope
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
 from reviews.rules import rule_set_for
@@ -40,6 +41,7 @@ from reviews.services import (
 )
 from reviews.services.notifications import CYCLE_PARAMETER
 from reviews.services.rerating import rating_rerate
+from reviews.services.roster import decision_basis_confirm
 
 refused_log = logging.getLogger("kiemdiem.refused")
 
@@ -146,6 +148,7 @@ class PoolView(CycleMixin, TemplateView):
             pending_flags=list(pool.flags.unresolved().select_related("member"))
             if owner_visible
             else [],
+            basis_removed=PoolFlagKind.BASIS_REMOVED,
             can_decide=self.scope.can_decide(pool) and self.cycle.is_open,
             levels=Level.choices,
             level_choices=LEVEL_CHOICES_SHORT,
@@ -164,7 +167,7 @@ class PoolView(CycleMixin, TemplateView):
             uses_peer_groups=rule_set_for(self.cycle.rule_set).uses_peer_groups,
             exception=pool.exceptions.in_force().select_related("granted_by").first(),
             exception_ceiling_percent=(
-                f"{(self.cycle.exception_ceiling * 100).normalize():f}".replace(".", ",")
+                percent_text(self.cycle.exception_ceiling)
                 if self.cycle.exception_ceiling is not None
                 else ""
             ),
@@ -333,6 +336,18 @@ class ReopenPoolView(PoolActionView):
             raise ValidationError(_("Mở lại kết quả cần nêu lý do."), code="reason_required")
         pool_reopen(pool=pool, acting_user=request.user, reason=form.cleaned_data["reason"])
         return _("Đã mở lại kết quả để điều chỉnh.")
+
+
+class ConfirmDecisionView(PoolActionView):
+    """ "Giữ nguyên quyết định": the deciding body keeps a decision whose basis went."""
+
+    def act(self, request, pool):
+        flag = get_object_or_404(
+            pool.flags.unresolved().filter(kind=PoolFlagKind.BASIS_REMOVED),
+            pk=request.POST.get("flag"),
+        )
+        decision_basis_confirm(flag=flag, acting_user=request.user)
+        return _("Đã giữ nguyên quyết định cho %(member)s.") % {"member": flag.member}
 
 
 class OverrideView(CycleMixin, View):
