@@ -42,6 +42,18 @@ def disciplined_and_decided(cycle, member, level=Level.NOT_COMPLETED):
     return record, rating_of(member, cycle)
 
 
+def decide_the_rest(cycle, pool):
+    """Every undecided rated subject of the pool decided HTTNV, so only the flag stops it."""
+    ratings_record(
+        cycle=cycle,
+        changes={
+            r.pk: {"decision_level": Level.GOOD}
+            for r in pool.ratings.filter(not_rated_reason="", decision_level="")
+        },
+        acting_user=None,
+    )
+
+
 def basis_flags(pool):
     return PoolFlag.objects.unresolved().filter(pool=pool, kind=PoolFlagKind.BASIS_REMOVED)
 
@@ -98,14 +110,7 @@ def test_the_flag_blocks_finalizing_until_the_body_keeps_or_changes_the_decision
     member = small_bloc["members"][3]
     record, rating = disciplined_and_decided(open_cycle, member)
     pool = rating.pool
-    ratings_record(
-        cycle=open_cycle,
-        changes={
-            r.pk: {"decision_level": Level.GOOD}
-            for r in pool.ratings.filter(not_rated_reason="", decision_level="")
-        },
-        acting_user=None,
-    )
+    decide_the_rest(open_cycle, pool)
     discipline_record_delete(record=record)
     with pytest.raises(ValidationError) as refused:
         pool_finalize(pool=pool, acting_user=None)
@@ -131,14 +136,7 @@ def test_on_a_finalized_pool_reopening_does_not_answer_it_by_itself(open_cycle, 
     member = small_bloc["members"][3]
     record, rating = disciplined_and_decided(open_cycle, member)
     pool = rating.pool
-    ratings_record(
-        cycle=open_cycle,
-        changes={
-            r.pk: {"decision_level": Level.GOOD}
-            for r in pool.ratings.filter(not_rated_reason="", decision_level="")
-        },
-        acting_user=None,
-    )
+    decide_the_rest(open_cycle, pool)
     pool_finalize(pool=pool, acting_user=None)
     discipline_record_delete(record=record)
     assert basis_flags(pool).count() == 1
