@@ -418,7 +418,7 @@ def decision_basis_watch(*, member: Member, acting_user: User | None) -> Callabl
             if not gone:
                 continue
             message = _(
-                'Căn cứ của quyết định "%(level)s" cho %(member)s không còn (%(why)s): cấp '
+                "Căn cứ của quyết định “%(level)s” cho %(member)s không còn (%(why)s): cấp "
                 "quyết định cần xem xét lại."
             ) % {
                 "level": rating.get_decision_level_display(),
