@@ -167,13 +167,34 @@ def _announce(member: Member, change: str, acting_user: User | None, **extra: An
 
 @contextmanager
 def _facts_changing(member: Member, acting_user: User | None) -> Iterator[None]:
-    """Around a write to the member's facts: what listeners asked to be called once it is
-    applied and announced (see `members.signals.member_facts_changing`)."""
+    """Around a write to the member's facts: tells listeners before, announces the change
+    after (`member_changed`), then calls what listeners asked to be called once it is applied
+    (see `members.signals.member_facts_changing`)."""
     responses = member_facts_changing.send(sender=Member, member=member, acting_user=acting_user)
     yield
+    _announce(member, MemberChange.FACTS, acting_user)
     for _receiver, after in responses:
         if callable(after):
             after()
+
+
+def _fact_delete(
+    instance: DisciplineRecord | StatusPeriod,
+    *,
+    subject: str,
+    names: Sequence[str],
+    acting_user: User | None,
+) -> None:
+    """Delete one of a member's facts; its last values stay in the history."""
+    with _facts_changing(instance.member, acting_user):
+        _history(
+            subject=subject,
+            action=FactChange.Action.DELETED,
+            instance=instance,
+            acting_user=acting_user,
+            old=_values(instance, names),
+        )
+        instance.delete()
 
 
 def _announce_batch(members: Sequence[Member], change: str, acting_user: User | None) -> None:
@@ -344,7 +365,6 @@ def member_update(*, member: Member, acting_user: User | None = None, **fields: 
             old=old,
             new=_values(member, changed),
         )
-        _announce(member, MemberChange.FACTS, acting_user)
     return member
 
 
@@ -500,7 +520,6 @@ def member_discipline(
             },
             acting_user=acting_user,
         )
-        _announce(member, MemberChange.FACTS, acting_user)
     return record
 
 
@@ -517,7 +536,6 @@ def discipline_record_update(
             fields=fields,
             acting_user=acting_user,
         )
-        _announce(record.member, MemberChange.FACTS, acting_user)
     return record
 
 
@@ -526,17 +544,12 @@ def discipline_record_delete(*, record: DisciplineRecord, acting_user: User | No
     """Delete a disciplinary decision entered by mistake; its values stay in the history and
     the member's ratings follow (a decision resting on it is flagged for review, see
     `members.signals.member_facts_changing`)."""
-    member = record.member
-    with _facts_changing(member, acting_user):
-        _history(
-            subject=FactChange.Subject.DISCIPLINE,
-            action=FactChange.Action.DELETED,
-            instance=record,
-            acting_user=acting_user,
-            old=_values(record, DISCIPLINE_FIELDS),
-        )
-        record.delete()
-        _announce(member, MemberChange.FACTS, acting_user)
+    _fact_delete(
+        record,
+        subject=FactChange.Subject.DISCIPLINE,
+        names=DISCIPLINE_FIELDS,
+        acting_user=acting_user,
+    )
 
 
 @transaction.atomic
@@ -556,24 +569,18 @@ def status_period_record(
             fields={**fields, "member": member},
             acting_user=acting_user,
         )
-        _announce(member, MemberChange.FACTS, acting_user)
     return period
 
 
 @transaction.atomic
 def status_period_delete(*, period: StatusPeriod, acting_user: User | None = None) -> None:
     """Delete a status period entered by mistake; as `discipline_record_delete`."""
-    member = period.member
-    with _facts_changing(member, acting_user):
-        _history(
-            subject=FactChange.Subject.STATUS_PERIOD,
-            action=FactChange.Action.DELETED,
-            instance=period,
-            acting_user=acting_user,
-            old=_values(period, STATUS_PERIOD_FIELDS),
-        )
-        period.delete()
-        _announce(member, MemberChange.FACTS, acting_user)
+    _fact_delete(
+        period,
+        subject=FactChange.Subject.STATUS_PERIOD,
+        names=STATUS_PERIOD_FIELDS,
+        acting_user=acting_user,
+    )
 
 
 @transaction.atomic
