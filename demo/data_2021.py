@@ -12,9 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from members.models import (
-    ManagingLevel,
-)
+from members.models import ManagingLevel, SeatRole
 from organizations.models import (
     GrassrootsType,
     OrganizationKind,
@@ -388,6 +386,14 @@ PRIORITY_UNITS = {
     "BVDK": Stage.APPROVED,  # a large đảng bộ with sub-committees
     "BVP": Stage.APPROVED,  # approved, then reopened by the Board (REOPENED_UNIT)
     NEW_UNIT: Stage.SUBMITTED,  # newly formed: reviewed, not rated
+}
+
+#: The role each seat title of the demo's collectives carries (the order rules read the role;
+#: any other title is a plain member's seat).
+SEAT_ROLES = {
+    "Bí thư": SeatRole.HEAD,
+    "Phó Bí thư Thường trực": SeatRole.DEPUTY,
+    "Phó Bí thư": SeatRole.DEPUTY,
 }
 
 #: The bloc's staff in Chi bộ Cơ quan Đảng ủy Khối: post, managing level, standing board seat.

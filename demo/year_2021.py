@@ -66,6 +66,7 @@ from demo.data_2021 import (
     REOPEN_COMMENT,
     REOPENED_UNIT,
     RETURN_COMMENTS,
+    SEAT_ROLES,
     SECRETARY_CELL,
     SEED,
     SPECIAL_COUNTS,
@@ -91,6 +92,7 @@ from members.models import (
     ManagingLevel,
     Member,
     MembershipEvent,
+    SeatRole,
     StatusPeriod,
 )
 from members.services import (
@@ -780,6 +782,7 @@ class _Builder:
                 collective=board,
                 member=plan.member,
                 position=position,
+                role=SEAT_ROLES.get(position, SeatRole.MEMBER),
                 starts_on=STANDING_BOARD_FORMED,
             )
             for plan, position in seats
@@ -809,7 +812,11 @@ class _Builder:
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Chấp hành"] * (len(chosen) - 2)
             memberships += [
                 CollectiveMembership(
-                    collective=committee, member=plan.member, position=position, starts_on=formed
+                    collective=committee,
+                    member=plan.member,
+                    position=position,
+                    role=SEAT_ROLES.get(position, SeatRole.MEMBER),
+                    starts_on=formed,
                 )
                 for plan, position in zip(chosen, positions, strict=True)
             ]

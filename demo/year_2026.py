@@ -27,6 +27,7 @@ from demo.data_2021 import (
     DOSSIER_TITLES,
     MEMBER_MERIT,
     ORGANIZATION_MERIT,
+    SEAT_ROLES,
     SECRETARY_CELL,
 )
 from demo.data_2026 import (
@@ -69,6 +70,7 @@ from members.models import (
     LeadershipCollective,
     ManagingLevel,
     Member,
+    SeatRole,
     StatusPeriod,
 )
 from members.services import (
@@ -384,7 +386,13 @@ class _Year2026:
             )[: self.rng.choice((5, 7, 7, 9))]
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Chấp hành"] * (len(chosen) - 2)
             seats += [
-                CollectiveMembership(collective=committee, member=m, position=p, starts_on=formed)
+                CollectiveMembership(
+                    collective=committee,
+                    member=m,
+                    position=p,
+                    role=SEAT_ROLES.get(p, SeatRole.MEMBER),
+                    starts_on=formed,
+                )
                 for m, p in zip(chosen, positions, strict=False)
             ]
         for root in self.roots.values():
@@ -411,7 +419,11 @@ class _Year2026:
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Thường vụ"] * len(heads)
             seats += [
                 CollectiveMembership(
-                    collective=board, member=m, position=p, starts_on=REORGANIZED_ON
+                    collective=board,
+                    member=m,
+                    position=p,
+                    role=SEAT_ROLES.get(p, SeatRole.MEMBER),
+                    starts_on=REORGANIZED_ON,
                 )
                 for m, p in zip(heads, positions, strict=False)
             ]

@@ -451,7 +451,8 @@ class LeadershipCollectiveAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.
 class CollectiveMembershipAdmin(
     FactDeleteMixin, ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin
 ):
-    list_display = ("member", "collective", "position", "starts_on", "ends_on")
+    list_display = ("member", "collective", "position", "role", "starts_on", "ends_on")
+    list_filter = ("role",)
     list_select_related = ("member", "collective")
     search_fields = ("member__full_name", "collective__name", "position")
     autocomplete_fields = ("member", "collective")

@@ -422,8 +422,18 @@ class LeadershipCollective(models.Model):
         return self.name
 
 
+class SeatRole(models.TextChoices):
+    """What a seat is in its collective, as the order rules read it (QĐ 366-QĐ/TW; HD 43: a
+    unit before its head, the head before the deputies; docs/rules.md)."""
+
+    HEAD = "head", _("Người đứng đầu")
+    DEPUTY = "deputy", _("Cấp phó")
+    MEMBER = "member", _("Thành viên")
+
+
 class CollectiveMembership(models.Model):
-    """A member's seat in a leadership collective over a period."""
+    """A member's seat in a leadership collective over a period: its title as printed
+    (`position`) and its role as the rules read it (`role`)."""
 
     collective = models.ForeignKey(
         LeadershipCollective,
@@ -438,6 +448,16 @@ class CollectiveMembership(models.Model):
         verbose_name=_("đảng viên"),
     )
     position = models.CharField(_("chức danh trong tập thể"), max_length=120)
+    role = models.CharField(
+        _("vai trò"),
+        max_length=8,
+        choices=SeatRole.choices,
+        default=SeatRole.MEMBER,
+        help_text=_(
+            "Người đứng đầu được xếp loại sau tổ chức, đơn vị mình lãnh đạo; cấp phó được xếp "
+            "loại sau người đứng đầu (theo quy định của kỳ)."
+        ),
+    )
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
 
@@ -457,6 +477,37 @@ class CollectiveMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.position}"
+
+    def clean(self) -> None:
+        """A collective has one head at a time: a new head's seat waits for the old one's
+        end date."""
+        super().clean()
+        if self.role != SeatRole.HEAD or not self.collective_id or not self.starts_on:
+            return
+        heads = CollectiveMembership.objects.filter(
+            collective_id=self.collective_id, role=SeatRole.HEAD
+        ).exclude(pk=self.pk)
+        other = next((seat for seat in heads.select_related("member") if self.overlaps(seat)), None)
+        if other is not None:
+            raise ValidationError({"role": second_head_error(other)})
+
+    def overlaps(self, other: CollectiveMembership) -> bool:
+        """Whether the two seats' periods share a day."""
+        return (other.ends_on is None or other.ends_on >= self.starts_on) and (
+            self.ends_on is None or self.ends_on >= other.starts_on
+        )
+
+
+def second_head_error(other: CollectiveMembership) -> ValidationError:
+    """The refusal of a second head while `other` holds the seat (code collective_second_head)."""
+    return ValidationError(
+        _(
+            "Tập thể đã có người đứng đầu trong thời gian này: %(member)s (từ %(start)s). Hãy "
+            "nhập ngày kết thúc cho vị trí đó trước."
+        )
+        % {"member": other.member, "start": other.starts_on.strftime("%d/%m/%Y")},
+        code="collective_second_head",
+    )
 
 
 class ImportKind(models.TextChoices):

@@ -23,7 +23,9 @@ from members.models import (
     LeadershipCollective,
     Member,
     MembershipEvent,
+    SeatRole,
     StatusPeriod,
+    second_head_error,
 )
 from members.signals import MemberChange, member_changed, member_facts_changing
 from organizations.models import Organization
@@ -62,7 +64,7 @@ DISCIPLINE_FIELDS = (
 )
 #: What a leadership collective and a seat in it hold.
 COLLECTIVE_FIELDS = ("organization", "name", "kind", "managing_level", "formed_on", "dissolved_on")
-SEAT_FIELDS = ("member", "position", "starts_on", "ends_on")
+SEAT_FIELDS = ("member", "position", "role", "starts_on", "ends_on")
 
 
 def _shown(value: Any) -> Any:
@@ -650,8 +652,17 @@ def seats_add(
     """Seat many members at once (a collective elected at a congress): each seat checked as
     `seat_save` checks it, inserted in bulk, each recorded in the history, and the members'
     ratings in an open cycle follow."""
+    heads: list[CollectiveMembership] = []
     for seat in seats:
         seat.full_clean()
+        if seat.role == SeatRole.HEAD:
+            other = next(
+                (h for h in heads if h.collective_id == seat.collective_id and seat.overlaps(h)),
+                None,
+            )
+            if other is not None:
+                raise second_head_error(other)
+            heads.append(seat)
     created = CollectiveMembership.objects.bulk_create(seats, batch_size=500)
     FactChange.objects.bulk_create(
         _history(

@@ -5,6 +5,7 @@ sources out. Rules are pure functions of these values (no queries), so they test
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -12,6 +13,7 @@ from typing import Any, Protocol
 from django.core.exceptions import ValidationError
 
 from reviews.models import LEVEL_RANK, NOT_REVIEWED_REASONS, Level
+from reviews.rules.order import OrderRule
 
 
 @dataclass(frozen=True)
@@ -199,8 +201,8 @@ class RuleSet(Protocol):
         ...
 
     @property
-    def order_rules(self) -> frozenset[str]:
-        """Which order rules apply: collective_first, unit_first (all), cell_first, head_first."""
+    def order_rules(self) -> Mapping[OrderRule, str]:
+        """The order rules that apply (`reviews.rules.order.OrderRule`), each with its source."""
         ...
 
     @property

@@ -27,6 +27,7 @@ from reviews.rules.base import (
     OrganizationFacts,
     RuleContext,
 )
+from reviews.rules.order import OrderRule
 
 SOURCE = "HD 21-HD/BTCTW"
 #: "Nghỉ ốm từ 3 tháng trở lên" counted as days over the cycle's year (interpretation).
@@ -53,8 +54,8 @@ class HD21RuleSet:
     regime = "HD 21-HD/BTCTW"
     source = SOURCE
     quota_source = "HD 21-HD/BTCTW; Công văn 897-CV/ĐUK, điểm 1"
-    #: The order rules `reviews.services.ratings._check_order` applies (DOMAIN.md §6, §13).
-    order_rules = frozenset({"collective_first", "unit_first"})
+    #: The order rules and their source (`reviews.rules.order`; DOMAIN.md §6).
+    order_rules = {OrderRule.COLLECTIVE_FIRST: SOURCE, OrderRule.UNIT_FIRST: SOURCE}
     uses_peer_groups = False
     not_reviewed_reasons = NOT_REVIEWED_REASONS
     dossier_kinds = (

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from reviews.models import Level, RuleSetCode
 from reviews.rules.base import Limit, MemberFacts
 from reviews.rules.hd21 import HD21RuleSet
+from reviews.rules.order import OrderRule
 
 
 class QD124RuleSet(HD21RuleSet):
@@ -20,6 +21,7 @@ class QD124RuleSet(HD21RuleSet):
     source = "QĐ 124-QĐ/TW; HD 25-HD/BTCTW"
     quota_source = "QĐ 124-QĐ/TW; HD 25-HD/BTCTW"
     uses_peer_groups = True
+    order_rules = dict.fromkeys((OrderRule.COLLECTIVE_FIRST, OrderRule.UNIT_FIRST), source)
 
     def discipline_forces_not_completed(self, facts: MemberFacts) -> bool:
         """Disciplined in the year ⇒ KHTNV, unless every violation was self-detected and

@@ -24,6 +24,7 @@ from reviews.rules.base import (
     RuleContext,
 )
 from reviews.rules.hd21 import six_months_before
+from reviews.rules.order import OrderRule
 from reviews.rules.scores import score_limits
 
 WHO_SOURCE = "QĐ 366-QĐ/TW, Điều 5; HD 43-HD/BTCTW, mục 7"
@@ -44,8 +45,10 @@ class QD366RuleSet:
     regime = "QĐ 366-QĐ/TW"
     source = TRIGGER_SOURCE
     quota_source = "QĐ 366-QĐ/TW; HD 43-HD/BTCTW"
-    #: The order rules `reviews.services.ratings._check_order` applies (DOMAIN.md §6, §13).
-    order_rules = frozenset({"collective_first", "unit_first", "cell_first", "head_first"})
+    #: The order rules and their source (`reviews.rules.order`; DOMAIN.md §13: "a leader is
+    #: reviewed at his chi bộ first, then in the collective; the collective before its members;
+    #: the head before deputies").
+    order_rules = dict.fromkeys(OrderRule, "QĐ 366-QĐ/TW; HD 43-HD/BTCTW")
     uses_peer_groups = True
     #: "Không kiểm điểm": exempt, suspended, admitted under 6 months (QĐ 366, Điều 5).
     not_reviewed_reasons = frozenset(

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import CollectiveMembership, Member
+from members.models import CollectiveMembership, Member, SeatRole
 from organizations.services import refuse_unknown_fields
 from organizations.text import decimal_text, field_label
 from reviews.models import (
@@ -30,6 +30,7 @@ from reviews.models import (
 )
 from reviews.rules import rule_set_for
 from reviews.rules.base import limits_text, rule_violation
+from reviews.rules.order import LeaderOrder, OrderRule, Progress, SeatOrder, order_refusal
 from reviews.selectors import eligibilities
 from reviews.services.scores import scores_apply
 
@@ -383,29 +384,10 @@ def _check_votes(cycle: ReviewCycle, ratings: list[Rating]) -> None:
             )
 
 
-HEAD_POSITIONS = ("bí thư",)
-
-
-def _settled_before(earlier: Rating | None, later: Rating) -> bool:
-    """Whether `earlier` is far enough along for `later` to be decided.
-
-    Decided by the same body: `earlier` must be decided first. Decided by another body (a
-    grassroots unit's committee is rated by the bloc, its leaders by the unit): requiring that
-    decision would block the unit until the bloc acts, so the collective's own review — its
-    self-rating — must come first (interpretation of "kiểm điểm tập thể trước, cá nhân sau").
-    """
-    if earlier is None or not earlier.is_rated:
-        return True
-    if earlier.pool_id == later.pool_id or earlier.pool.owner_id == later.pool.owner_id:
-        return bool(earlier.decision_level)
-    return bool(earlier.decision_level or earlier.self_level)
-
-
 def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
-    """Order inside a cycle (DOMAIN.md §6, §13), as the cycle's rule set names it: a leadership
-    collective before its members, a unit before its head (the secretary of its committee);
-    under QĐ 366 also a leader reviewed at his cell first, and the head before the deputies.
-    See `_settled_before`.
+    """The order rules of the cycle's rule set (`reviews.rules.order`) for the leader ratings
+    being decided: their seats in the cycle, the collectives, units and heads they wait for,
+    and their ratings as members, read in a fixed number of queries.
 
     Raises ValidationError(code="order_collective_first" / "order_unit_first" /
     "order_cell_first" / "order_head_first").
@@ -414,116 +396,73 @@ def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
     if not deciding:
         return
     rules = rule_set_for(cycle.rule_set).order_rules
-    if "cell_first" in rules:
-        _check_cell_first(cycle, deciding)
-    by_member = {r.member_id: r for r in deciding}
     seats = list(
-        CollectiveMembership.objects.filter(
-            member_id__in=list(by_member),
-            starts_on__lte=cycle.reference_date,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
-        .filter(
-            Q(collective__dissolved_on__isnull=True)
-            | Q(collective__dissolved_on__gt=cycle.reference_date)
-        )
-        .select_related("collective__organization", "member")
+        _seats_held(cycle)
+        .filter(member_id__in=[r.member_id for r in deciding])
+        .select_related("collective__organization")
     )
-    collective_ratings = {
-        r.collective_id: r
-        for r in Rating.objects.filter(
-            cycle=cycle, collective_id__in=[seat.collective_id for seat in seats]
-        ).select_related("pool")
-    }
-    unit_ratings = {
-        r.organization_id: r
-        for r in Rating.objects.filter(
-            cycle=cycle, organization_id__in=[seat.collective.organization_id for seat in seats]
-        ).select_related("pool")
-    }
-    for seat in seats:
-        leader = by_member[seat.member_id]
-        if not _settled_before(collective_ratings.get(seat.collective_id), leader):
-            raise ValidationError(
-                _("Cần xếp loại tập thể %(collective)s trước khi xếp loại %(member)s.")
-                % {"collective": seat.collective, "member": seat.member},
-                code="order_collective_first",
+    heads: dict[int, int] = {}
+    if OrderRule.HEAD_FIRST in rules:
+        heads = dict(
+            _seats_held(cycle)
+            .filter(
+                collective_id__in=[s.collective_id for s in seats if s.role == SeatRole.DEPUTY],
+                role=SeatRole.HEAD,
             )
-        is_head = seat.position.strip().lower() in HEAD_POSITIONS
-        unit_rating = unit_ratings.get(seat.collective.organization_id)
-        if is_head and not _settled_before(unit_rating, leader):
-            raise ValidationError(
-                _("Cần xếp loại %(unit)s trước khi xếp loại người đứng đầu %(member)s.")
-                % {"unit": seat.collective.organization, "member": seat.member},
-                code="order_unit_first",
-            )
-    if "head_first" in rules:
-        _check_head_first(cycle, seats, by_member)
-
-
-def _check_cell_first(cycle: ReviewCycle, deciding: list[Rating]) -> None:
-    """A leader is reviewed at his cell first, then in the collective (QĐ 366; HD 43): his
-    rating as a member is settled before his rating as a leader is decided."""
-    as_members = {
-        r.member_id: r
-        for r in Rating.objects.filter(
-            cycle=cycle,
-            subject_kind=SubjectKind.MEMBER,
-            member_id__in=[r.member_id for r in deciding],
-        ).select_related("pool")
-    }
+            .values_list("collective_id", "member_id")
+        )
+    progress = _progress(
+        cycle,
+        Q(collective_id__in=[seat.collective_id for seat in seats])
+        | Q(organization_id__in=[seat.collective.organization_id for seat in seats])
+        | Q(subject_kind=SubjectKind.LEADER, member_id__in=list(heads.values()))
+        | Q(subject_kind=SubjectKind.MEMBER, member_id__in=[r.member_id for r in deciding]),
+    )
     for leader in deciding:
-        member_rating = as_members.get(leader.member_id)
-        if member_rating is not None and not (
-            member_rating.decision_level
-            or member_rating.proposal_level
-            or member_rating.self_level
-            or not member_rating.is_rated
-        ):
-            raise ValidationError(
-                _(
-                    "Cần kiểm điểm %(member)s ở chi bộ trước, rồi mới xếp loại với tư cách cán "
-                    "bộ lãnh đạo, quản lý (QĐ 366-QĐ/TW)."
-                )
-                % {"member": leader.member},
-                code="order_cell_first",
-            )
+        refusal = order_refusal(
+            rules,
+            LeaderOrder(
+                leader=str(leader.subject),
+                owner_id=leader.pool.owner_id,
+                as_member=progress.get((SubjectKind.MEMBER, leader.member_id)),
+                seats=tuple(
+                    SeatOrder(
+                        collective=str(seat.collective),
+                        unit=str(seat.collective.organization),
+                        role=seat.role,
+                        collective_rating=progress.get(
+                            (SubjectKind.COLLECTIVE, seat.collective_id)
+                        ),
+                        unit_rating=progress.get(
+                            (SubjectKind.ORGANIZATION, seat.collective.organization_id)
+                        ),
+                        head_rating=progress.get(
+                            (SubjectKind.LEADER, heads.get(seat.collective_id))
+                        ),
+                    )
+                    for seat in seats
+                    if seat.member_id == leader.member_id
+                ),
+            ),
+        )
+        if refusal is not None:
+            raise refusal
 
 
-def _check_head_first(cycle: ReviewCycle, seats, by_member: dict[int | None, Rating]) -> None:
-    """The head before the deputies (QĐ 366; HD 43): a deputy's leader rating is decided after
-    the head's of the same collective, when the head has one in the cycle (self-rated first
-    when another body decides the head; see `_settled_before`)."""
-    deputies = [seat for seat in seats if seat.position.strip().lower().startswith("phó")]
-    if not deputies:
-        return
-    heads = {
-        seat.collective_id: seat.member_id
-        for seat in CollectiveMembership.objects.filter(
-            collective_id__in=[seat.collective_id for seat in deputies],
-            starts_on__lte=cycle.reference_date,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=cycle.reference_date))
-        .filter(
-            Q(collective__dissolved_on__isnull=True)
-            | Q(collective__dissolved_on__gt=cycle.reference_date)
-        )
-        if seat.position.strip().lower() in HEAD_POSITIONS
+def _seats_held(cycle: ReviewCycle):
+    """Seats held on the cycle's reference date, in collectives not yet dissolved then."""
+    day = cycle.reference_date
+    return CollectiveMembership.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        Q(collective__dissolved_on__isnull=True) | Q(collective__dissolved_on__gt=day),
+        starts_on__lte=day,
+    )
+
+
+def _progress(cycle: ReviewCycle, subjects: Q) -> dict[tuple[str, int | None], Progress]:
+    """How far the cycle's ratings of `subjects` have come, by (subject kind, the id of the
+    member, organization or collective: a rating has exactly one)."""
+    return {
+        (r.subject_kind, r.member_id or r.organization_id or r.collective_id): Progress.of(r)
+        for r in Rating.objects.filter(subjects, cycle=cycle).select_related("pool")
     }
-    head_ratings = {
-        r.member_id: r
-        for r in Rating.objects.filter(
-            cycle=cycle, subject_kind=SubjectKind.LEADER, member_id__in=list(heads.values())
-        ).select_related("pool")
-    }
-    for seat in deputies:
-        head = head_ratings.get(heads.get(seat.collective_id))
-        if not _settled_before(head, by_member[seat.member_id]):
-            raise ValidationError(
-                _(
-                    "Cần xếp loại người đứng đầu %(collective)s trước cấp phó %(member)s "
-                    "(QĐ 366-QĐ/TW)."
-                )
-                % {"collective": seat.collective, "member": seat.member},
-                code="order_head_first",
-            )

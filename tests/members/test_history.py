@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from members.models import (
     CollectiveKind,
@@ -10,6 +11,7 @@ from members.models import (
     DisciplineForm,
     FactChange,
     ManagingLevel,
+    SeatRole,
 )
 from members.services import (
     collective_save,
@@ -133,6 +135,50 @@ def test_collectives_and_seats_are_written_with_history(unit, member):
         ("seat", "deleted"),
     ]
     assert not CollectiveMembership.objects.exists()
+
+
+def test_a_collective_has_one_head_at_a_time(unit, member):
+    committee = collective_save(
+        acting_user=None,
+        organization=unit,
+        name="Ban Chấp hành",
+        kind=CollectiveKind.PARTY_COMMITTEE,
+        managing_level=ManagingLevel.DISTRICT,
+    )
+    head = seat_save(
+        collective=committee,
+        acting_user=None,
+        member=member,
+        position="Bí thư",
+        role=SeatRole.HEAD,
+        starts_on=datetime.date(2020, 5, 1),
+    )
+    successor = MemberFactory(organization=member.organization)
+    new_head = {
+        "member": successor,
+        "position": "Bí thư",
+        "role": SeatRole.HEAD,
+        "starts_on": datetime.date(2024, 1, 1),
+    }
+    with pytest.raises(ValidationError) as error:
+        seat_save(collective=committee, acting_user=None, **new_head)
+    assert "đã có người đứng đầu" in error.value.message_dict["role"][0]
+    seat_save(
+        collective=committee, seat=head, acting_user=None, ends_on=datetime.date(2023, 12, 31)
+    )
+    with pytest.raises(ValidationError) as error:  # two new heads in one batch
+        seats_add(
+            seats=[
+                CollectiveMembership(collective=committee, **new_head),
+                CollectiveMembership(
+                    collective=committee, **{**new_head, "member": MemberFactory()}
+                ),
+            ],
+            acting_user=None,
+        )
+    assert error.value.code == "collective_second_head"
+    seat_save(collective=committee, acting_user=None, **new_head)
+    assert committee.memberships.filter(role=SeatRole.HEAD).count() == 2
 
 
 def test_dissolving_collectives_ends_their_seats_the_day_before(unit, member):

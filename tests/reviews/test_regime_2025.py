@@ -350,7 +350,7 @@ def test_a_leader_is_reviewed_at_his_cell_first_qd366(cycle_2026, small_bloc, cl
 
 
 def test_the_head_is_rated_before_his_deputies_qd366(small_bloc, clerk):
-    from members.models import ManagingLevel
+    from members.models import ManagingLevel, SeatRole
     from tests.factories import CollectiveMembershipFactory
 
     head, deputy = small_bloc["members"][6], small_bloc["members"][7]
@@ -359,8 +359,13 @@ def test_the_head_is_rated_before_his_deputies_qd366(small_bloc, clerk):
         member.managing_level = ManagingLevel.GRASSROOTS
         member.save()
     collective = small_bloc["collective"]
-    CollectiveMembershipFactory(collective=collective, member=head, position="Bí thư")
-    CollectiveMembershipFactory(collective=collective, member=deputy, position="Phó Bí thư")
+    # The role decides, not the title: a "Giám đốc" heads the agency's leadership.
+    CollectiveMembershipFactory(
+        collective=collective, member=head, position="Giám đốc", role=SeatRole.HEAD
+    )
+    CollectiveMembershipFactory(
+        collective=collective, member=deputy, position="Phó Giám đốc", role=SeatRole.DEPUTY
+    )
     cycle = cycle_change_status(
         cycle=cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ 2026"),
         status="open",

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from members.models import CollectiveMembership
+from members.models import CollectiveMembership, SeatRole
 from organizations.models import Role
 from reviews.models import IssueState, Level, Notification, Rating, Submission, SuggestionState
 from reviews.quota import pool_quota
@@ -151,6 +151,7 @@ def test_collective_is_decided_before_its_members(open_cycle, small_bloc):
         collective=small_bloc["collective"],
         member=leader,
         position="Bí thư",
+        role=SeatRole.HEAD,
         starts_on=datetime.date(2020, 7, 1),
     )
     leader_rating = Rating.objects.get(member=leader, subject_kind="leader")
