@@ -480,9 +480,18 @@ class CollectiveMembership(models.Model):
 
     def clean(self) -> None:
         """A collective has one head at a time: a new head's seat waits for the old one's
-        end date."""
+        end date. Checked when a head's seat is added or its role, collective or dates change,
+        so an unrelated correction is never refused for another seat's period."""
         super().clean()
         if self.role != SeatRole.HEAD or not self.collective_id or not self.starts_on:
+            return
+        checked = ("role", "collective_id", "starts_on", "ends_on")
+        if (
+            self.pk
+            and CollectiveMembership.objects.filter(
+                pk=self.pk, **{name: getattr(self, name) for name in checked}
+            ).exists()
+        ):
             return
         heads = CollectiveMembership.objects.filter(
             collective_id=self.collective_id, role=SeatRole.HEAD

@@ -605,6 +605,12 @@ def collective_save(
     return collective
 
 
+def _lock_collectives(pks: set[int]) -> None:
+    """Lock the collectives' rows until the transaction ends (one head at a time)."""
+    if pks:
+        list(LeadershipCollective.objects.select_for_update().filter(pk__in=pks).values("pk"))
+
+
 @transaction.atomic
 def seat_save(
     *,
@@ -615,8 +621,10 @@ def seat_save(
 ) -> CollectiveMembership:
     """Give a member a seat in a collective, or correct one (SEAT_FIELDS); recorded in the
     history, and the member's ratings in an open cycle follow (a leader's seat decides who
-    rates him, DOMAIN.md §6)."""
+    rates him, DOMAIN.md §6). The collective's row is locked first, so two heads cannot be
+    seated at once past the one-head check."""
     refuse_unknown_fields(fields, SEAT_FIELDS)
+    _lock_collectives({collective.pk})
     seat, changed = _save_recorded(
         seat or CollectiveMembership(),
         subject=FactChange.Subject.SEAT,
@@ -653,6 +661,7 @@ def seats_add(
     `seat_save` checks it, inserted in bulk, each recorded in the history, and the members'
     ratings in an open cycle follow."""
     heads: list[CollectiveMembership] = []
+    _lock_collectives({seat.collective_id for seat in seats if seat.role == SeatRole.HEAD})
     for seat in seats:
         seat.full_clean()
         if seat.role == SeatRole.HEAD:

@@ -1,6 +1,6 @@
 """The order inside a cycle (DOMAIN.md §6, §13; docs/rules.md): a leader's decision waits for
 the ratings that come before it. Pure checks on how far those ratings have come; the service
-(`reviews.services.ratings.check_order`) gathers them. Each rule refuses with its own code,
+(`reviews.services.ratings._check_order`) gathers them. Each rule refuses with its own code,
 `order_<rule>`, and the source the cycle's rule set gives it.
 """
 

@@ -205,3 +205,33 @@ def test_dissolving_collectives_ends_their_seats_the_day_before(unit, member):
     assert committee.dissolved_on == datetime.date(2025, 7, 1)
     assert committee.memberships.get().ends_on == datetime.date(2025, 6, 30)
     assert FactChange.objects.filter(subject="seat", action="updated").count() == 1
+
+
+def test_an_unrelated_correction_is_not_refused_for_overlapping_heads(unit, member):
+    """Seats the migration made heads from their titles may overlap; correcting one's title
+    is not refused for it, and ending the old head's seat resolves the overlap."""
+    committee = collective_save(
+        acting_user=None,
+        organization=unit,
+        name="Ban Chấp hành",
+        kind=CollectiveKind.PARTY_COMMITTEE,
+        managing_level=ManagingLevel.DISTRICT,
+    )
+    day = datetime.date(2020, 5, 1)
+    old, new = (
+        CollectiveMembership.objects.create(
+            collective=committee, member=m, position="Bí thư", role=SeatRole.HEAD, starts_on=start
+        )
+        for m, start in (
+            (member, datetime.date(2015, 5, 1)),
+            (MemberFactory(organization=member.organization), day),
+        )
+    )
+    seat_save(collective=committee, seat=new, acting_user=None, position="Bí thư Đảng ủy")
+    seat_save(
+        collective=committee, seat=old, acting_user=None, ends_on=day - datetime.timedelta(days=1)
+    )
+    with pytest.raises(ValidationError):
+        seat_save(
+            collective=committee, seat=new, acting_user=None, starts_on=datetime.date(2020, 4, 1)
+        )
