@@ -8,8 +8,9 @@ PORT ?= 8000
 # Debian packages: venv for Python, Pango/HarfBuzz for WeasyPrint's PDF, Liberation fonts
 # (Times New Roman metrics), poppler-utils to read PDFs back in tests, gettext for translations,
 # chromium for the real-browser tests (Playwright drives Debian's build; never `playwright install`).
+# LibreOffice Writer (headless) for the tests that open every generated Word file.
 APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-liberation2 poppler-utils gettext chromium
+	fonts-liberation2 poppler-utils gettext chromium libreoffice-writer-nogui
 PYTEST_ARGS ?=
 
 .PHONY: run test lint system-deps venv deps dev-deps migrate messages demo serve front-door clean

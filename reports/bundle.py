@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from members.imports.sheets import FORMULA_PREFIXES
 from organizations.models import Organization
 from organizations.templatetags.people import person_name
+from reports.documents import html_to_pdf, render_report_html
 from reports.excel import write_workbook
-from reports.pdf import html_to_pdf, render_report_html
 from reports.selectors import report_data
 from reviews.models import DossierItem, ReviewCycle, Submission
 

@@ -1,6 +1,8 @@
-"""The report as a PDF laid out as a party document (HD 36-HD/VPTW; DOMAIN.md §9).
+"""The printed documents, laid out as party documents (HD 36-HD/VPTW; DOMAIN.md §9), each as
+PDF and as an editable Word file from the same rendered template.
 
-`build_pdf(cycle, node)` renders `reports/report.html` with WeasyPrint. Fonts are the system's
+`build_report(cycle, node, fmt)` renders `reports/report.html` and prints it with WeasyPrint
+(PDF) or writes it with python-docx (`reports.docx`). Fonts are the system's
 Times New Roman or its metric twin Liberation Serif (Debian fonts-liberation2); nothing is
 fetched from outside: every URL the document could name is refused.
 """
@@ -81,17 +83,30 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(_base_dir()), url_fetcher=_refuse).write_pdf()
 
 
+PDF, DOCX = "pdf", "docx"
+
+
+def printed(html: str, fmt: str) -> bytes:
+    """The rendered document in `fmt`: PDF (WeasyPrint) or Word (python-docx)."""
+    if fmt == DOCX:
+        from reports.docx import html_to_docx
+
+        return html_to_docx(html)
+    return html_to_pdf(html)
+
+
 @translation.override("vi")  # printed documents are Vietnamese whatever the UI language
-def build_pdf(
+def build_report(
     cycle: ReviewCycle,
     scope_node: Organization,
+    fmt: str = PDF,
     *,
     number: str = "",
     issued_on: datetime.date | None = None,
     proposals: str = "",
     signer_name: str = "",
 ) -> bytes:
-    """The node's report (the bloc or one grassroots unit) as PDF bytes.
+    """The node's report (the bloc or one grassroots unit) as PDF or .docx bytes.
 
     `number` fills "Số …-BC/ĐUK" (blank by default, written by hand); `issued_on` is the date
     under the party name (default: the day of the export).
@@ -100,11 +115,11 @@ def build_pdf(
     html = render_report_html(
         data, number=number, issued_on=issued_on, proposals=proposals, signer_name=signer_name
     )
-    return html_to_pdf(html)
+    return printed(html, fmt)
 
 
 @translation.override("vi")
-def build_rerating_pdf(rerating: ReRating) -> bytes:
+def build_rerating_document(rerating: ReRating, fmt: str = PDF) -> bytes:
     """The re-rating decision (QĐ 366-QĐ/TW, Điều 15; HD 43-HD/BTCTW, Mẫu 03), issued by the
     body that decided the first result, dated and numbered as recorded."""
     rating = rerating.rating
@@ -139,4 +154,4 @@ def build_rerating_pdf(rerating: ReRating) -> bytes:
             "signer_name": "",
         },
     )
-    return html_to_pdf(html)
+    return printed(html, fmt)

@@ -1,8 +1,9 @@
 """Who may download which report (issue "reports", point 5).
 
-A unit's clerk: his unit's workbook, PDF and dossier bundle. The Organization Board (and a
-superuser): every unit and the bloc. The Inspection Committee, the Office and viewers: the
-workbook and the PDF of the nodes their role covers (on the bloc: every unit and the bloc).
+A unit's clerk: his unit's workbook, report (PDF and Word) and dossier bundle. The
+Organization Board (and a superuser): every unit and the bloc. The Inspection Committee, the
+Office and viewers: the workbook and the report of the nodes their role covers (on the bloc:
+every unit and the bloc).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from reports.selectors.scope import is_bloc, is_report_node
 from reviews.models import ReviewCycle
 from reviews.permissions import Scope
 
-XLSX, PDF, ZIP = "xlsx", "pdf", "zip"
-FORMATS = (XLSX, PDF, ZIP)
+XLSX, PDF, DOCX, ZIP = "xlsx", "pdf", "docx", "zip"
+FORMATS = (XLSX, PDF, DOCX, ZIP)
+#: The formats a printed document comes in: PDF to send, Word to edit before signing.
+DOCUMENT_FORMATS = (PDF, DOCX)
 READING_ROLES = frozenset({Role.INSPECTION_COMMITTEE, Role.OFFICE, Role.VIEWER})
 
 
@@ -26,7 +29,7 @@ def allowed_formats(scope: Scope, cycle: ReviewCycle, node: Organization) -> tup
     elif node.is_grassroots and scope.covers(node.path, {Role.CLERK}):
         formats = FORMATS
     elif scope.covers(node.path, READING_ROLES):
-        formats = (XLSX, PDF)
+        formats = (XLSX, PDF, DOCX)
     else:
         return ()
     if is_bloc(cycle, node):

@@ -1,4 +1,5 @@
-"""Downloads of the reports: the workbook, the PDF and (for a unit) the dossier bundle.
+"""Downloads of the reports: the workbook, the report as PDF or Word and (for a unit) the
+dossier bundle.
 
 The view only checks the right and delivers the bytes an exporter made (STYLE.md). On the demo
 bloc (80 units, 5,037 members, SQLite) the bloc-wide workbook takes about 3 s and the PDF about
@@ -17,25 +18,26 @@ from django.views import View
 from organizations.http import private_bytes_response
 from organizations.models import Organization
 from reports.bundle import build_bundle, unit_slug
+from reports.documents import build_report, build_rerating_document
 from reports.excel import build_workbook
-from reports.pdf import build_pdf, build_rerating_pdf
-from reports.permissions import FORMATS, PDF, XLSX, allowed_formats
+from reports.permissions import DOCUMENT_FORMATS, DOCX, FORMATS, PDF, XLSX, allowed_formats
 from reviews.models import ReRating
 from reviews.views.ratings import CycleMixin
 
 CONTENT_TYPES = {
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     PDF: "application/pdf",
+    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "zip": "application/zip",
 }
-FILE_STEMS = {XLSX: "bieu-thong-ke", PDF: "bao-cao", "zip": "ho-so"}
+FILE_STEMS = {XLSX: "bieu-thong-ke", PDF: "bao-cao", DOCX: "bao-cao", "zip": "ho-so"}
 
 
 def export(cycle, node, fmt: str) -> bytes:
     if fmt == XLSX:
         return build_workbook(cycle, node)
-    if fmt == PDF:
-        return build_pdf(cycle, node)
+    if fmt in DOCUMENT_FORMATS:
+        return build_report(cycle, node, fmt)
     return build_bundle(cycle, node)
 
 
@@ -65,9 +67,11 @@ class DownloadView(CycleMixin, View):
 
 
 class ReRatingDocumentView(CycleMixin, View):
-    """GET: the re-rating decision as PDF, for those who may see the rating."""
+    """GET: the re-rating decision (Mẫu 03) as PDF or Word, for those who may see the rating."""
 
-    def get(self, request, pk: int):
+    def get(self, request, pk: int, fmt: str = PDF):
+        if fmt not in DOCUMENT_FORMATS:
+            raise Http404
         rerating = get_object_or_404(
             ReRating.objects.select_related(
                 "rating__member", "rating__organization", "rating__collective", "rating__pool"
@@ -75,7 +79,7 @@ class ReRatingDocumentView(CycleMixin, View):
             pk=pk,
         )
         return private_bytes_response(
-            build_rerating_pdf(rerating),
-            filename=f"quyet-dinh-xep-loai-lai-{rerating.pk}.pdf",
-            content_type=CONTENT_TYPES[PDF],
+            build_rerating_document(rerating, fmt),
+            filename=f"quyet-dinh-xep-loai-lai-{rerating.pk}.{fmt}",
+            content_type=CONTENT_TYPES[fmt],
         )

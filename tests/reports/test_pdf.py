@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from django.utils import timezone
 
-from reports.pdf import build_pdf, render_report_html
+from reports.documents import build_report, render_report_html
 from reports.selectors import report_data
 from reviews.models import Rating, SubjectKind, Suggestion
 
@@ -30,7 +30,7 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture
 def bloc_pdf(report_bloc):
-    return build_pdf(report_bloc["cycle"], report_bloc["bloc"], number="12")
+    return build_report(report_bloc["cycle"], report_bloc["bloc"], number="12")
 
 
 @needs_poppler
@@ -83,7 +83,7 @@ def test_the_report_gives_the_database_figures(bloc_pdf, report_bloc, tmp_path):
 
 @needs_poppler
 def test_the_number_is_left_blank_and_the_date_can_be_given(report_bloc, tmp_path):
-    content = build_pdf(
+    content = build_report(
         report_bloc["cycle"],
         report_bloc["a"]["unit"],
         issued_on=datetime.date(2021, 2, 5),
@@ -102,7 +102,7 @@ def test_the_number_is_left_blank_and_the_date_can_be_given(report_bloc, tmp_pat
 @needs_poppler
 def test_no_suggestion_reads_khong_co(report_bloc, tmp_path):
     Suggestion.objects.all().delete()
-    content = build_pdf(report_bloc["cycle"], report_bloc["b_unit"])
+    content = build_report(report_bloc["cycle"], report_bloc["b_unit"])
     text = squeeze(pdf_text(content, tmp_path))
     section = text.split("IV. Giải trình những vấn đề được gợi ý kiểm điểm", 1)[1]
     assert section.strip().startswith("Không có.")
@@ -170,7 +170,7 @@ def test_a_2026_report_names_its_party_committee_and_prints_the_rule_of_its_regi
     cycle = cycle_change_status(
         cycle=cycle_create(organization=root, year=2026, title="Kỳ đánh giá 2026"), status="open"
     )
-    flat = squeeze(pdf_text(build_pdf(cycle, root), tmp_path))
+    flat = squeeze(pdf_text(build_report(cycle, root), tmp_path))
     assert re.search(r"Số\s+-BC/ĐU\b", flat)
     assert "Ban Thường vụ Đảng ủy Ủy ban nhân dân tỉnh đã ban hành" in flat
     assert "QĐ 366-QĐ/TW; HD 43-HD/BTCTW: số lượng xếp loại" in flat

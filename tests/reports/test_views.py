@@ -72,7 +72,7 @@ def test_board_gets_everything_but_a_bloc_bundle(client, report_bloc, board):
 def test_nodes_without_a_report_and_unknown_formats_are_404(client, report_bloc, board):
     client.force_login(board)
     assert client.get(url(report_bloc["a"]["cells"][0], "pdf")).status_code == 404
-    assert client.get(url(report_bloc["a"]["unit"], "docx")).status_code == 404
+    assert client.get(url(report_bloc["a"]["unit"], "odt")).status_code == 404
 
 
 def test_cell_secretary_and_strangers_get_404(client, report_bloc):

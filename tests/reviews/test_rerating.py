@@ -1,11 +1,13 @@
 """Re-rating by the competent body after later findings (QĐ 366-QĐ/TW, Điều 15; Mẫu 03)."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from docx import Document
 
 from reports.selectors import report_data
 from reviews.models import Criterion, Framework, Level, Rating, ReRating, ShortcomingsFixed
@@ -124,10 +126,21 @@ def test_the_clerk_rerates_on_the_history_page_and_prints_the_decision(
     )
     assert "Đã ghi quyết định xếp loại lại." in response.text
     rerating = ReRating.objects.get()
-    pdf = client.get(reverse("reports:rerating-document", args=[rerating.pk]))
+    pdf = client.get(reverse("reports:rerating-document", args=[rerating.pk, "pdf"]))
     assert pdf.status_code == 200
     text = squeeze(pdf_text(pdf.content, tmp_path))
     assert "QUYẾT ĐỊNH" in text
     assert "Số 48-QĐ/ĐU" in text
     assert "Hủy bỏ kết quả xếp loại chất lượng năm 2026 “Hoàn thành tốt nhiệm vụ”" in text
     assert "“Hoàn thành nhiệm vụ”" in text
+    word = client.get(reverse("reports:rerating-document", args=[rerating.pk, "docx"]))
+    assert word["Content-Disposition"].endswith(f'quyet-dinh-xep-loai-lai-{rerating.pk}.docx"')
+    document = Document(io.BytesIO(word.content))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "QUYẾT ĐỊNH" in paragraphs
+    assert any(p.startswith("Điều 2. Xếp loại lại chất lượng năm 2026") for p in paragraphs)
+    assert "Số 48-QĐ/ĐU" in document.tables[0].rows[0].cells[0].text
+    assert (
+        client.get(reverse("reports:rerating-document", args=[rerating.pk, "odt"])).status_code
+        == 404
+    )

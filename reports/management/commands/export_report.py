@@ -1,4 +1,4 @@
-"""`python manage.py export_report --cycle 2021 --organization CODE --format xlsx|pdf|zip
+"""`python manage.py export_report --cycle 2021 --organization CODE --format xlsx|pdf|docx|zip
 --output PATH`: the report of the bloc (CODE = the bloc's code) or of one grassroots unit."""
 
 import datetime
@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
-from reports.permissions import FORMATS
+from reports.documents import build_report
+from reports.permissions import DOCUMENT_FORMATS, FORMATS
 from reports.selectors import is_report_node
 from reports.views import export
 from reviews.models import ReviewCycle
@@ -17,8 +18,8 @@ from reviews.models import ReviewCycle
 
 class Command(BaseCommand):
     help = _(
-        "Xuất báo cáo kết quả kiểm điểm, xếp loại (Excel, PDF hoặc gói hồ sơ .zip) của Đảng bộ "
-        "Khối hoặc của một tổ chức cơ sở đảng."
+        "Xuất báo cáo kết quả kiểm điểm, xếp loại (Excel, PDF, Word hoặc gói hồ sơ .zip) của "
+        "Đảng bộ Khối hoặc của một tổ chức cơ sở đảng."
     )
 
     def add_arguments(self, parser):
@@ -30,9 +31,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", dest="fmt", required=True, choices=FORMATS)
         parser.add_argument("--output", required=True, help=_("Đường dẫn tệp kết quả."))
-        parser.add_argument("--number", default="", help=_("Số văn bản (PDF), ví dụ 12."))
+        parser.add_argument("--number", default="", help=_("Số văn bản (PDF, Word), ví dụ 12."))
         parser.add_argument(
-            "--date", default="", help=_("Ngày ban hành dd/mm/yyyy (PDF; mặc định: hạn nộp).")
+            "--date",
+            default="",
+            help=_("Ngày ban hành dd/mm/yyyy (PDF, Word; mặc định: ngày xuất)."),
         )
 
     def handle(self, *args, cycle, organization, fmt, output, number, date, **options):
@@ -52,14 +55,12 @@ class Command(BaseCommand):
         if fmt == "zip" and not node.is_grassroots:
             raise CommandError(_("Gói hồ sơ (.zip) chỉ lập cho một tổ chức cơ sở đảng."))
         started = time.monotonic()
-        if fmt == "pdf" and (number or date):
-            from reports.pdf import build_pdf
-
+        if fmt in DOCUMENT_FORMATS:
             try:
                 issued_on = datetime.datetime.strptime(date, "%d/%m/%Y").date() if date else None  # noqa: DTZ007
             except ValueError as error:
                 raise CommandError(_("Ngày phải có dạng dd/mm/yyyy.")) from error
-            content = build_pdf(review_cycle, node, number=number, issued_on=issued_on)
+            content = build_report(review_cycle, node, fmt, number=number, issued_on=issued_on)
         else:
             content = export(review_cycle, node, fmt)
         path = Path(output)
