@@ -23,8 +23,8 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: Links that download a file, change the session or leave the application's own pages.
 SKIPPED = re.compile(
-    r"/(dang-xuat|i18n|quan-tri|static)/|/tai-ve/|/excel/|/mau/|/xlsx/?$|/pdf/?$|/zip/?$|"
-    r"/tep/|/bao-cao/\d+/(xlsx|pdf|zip)"
+    r"/(dang-xuat|i18n|quan-tri|static)/|/tai-ve/|/excel/|/mau/|/xlsx/?$|/pdf/?$|/docx/?$|/zip/?$|"
+    r"/tep/|/bao-cao/\d+/(xlsx|pdf|docx|zip)"
 )
 PAGES_PER_ROLE = 40
 

@@ -1,12 +1,13 @@
 """The whole review of one unit in a real browser (issue "prove it like a user", point 1):
 a clerk decides, sees the quota turn red, cuts to the quota, finalizes, attaches the dossier
 and submits; the Organization Board returns it; the clerk corrects and resubmits; the Board
-approves and downloads the workbook and the PDF."""
+approves and downloads the workbook, the PDF and the Word file."""
 
 import datetime
 import re
 
 import pytest
+from docx import Document
 from playwright.sync_api import Page, expect
 
 from members.models import Member
@@ -172,16 +173,18 @@ def test_unit_goes_from_proposals_to_an_approved_report(
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_test_id("submission-state")).to_have_text("Đã gửi")
 
-    # The Board approves and downloads the workbook and the PDF.
+    # The Board approves and downloads the workbook and the report as PDF and as Word.
     board_page.reload()
     board_page.get_by_role("button", name="Phê duyệt").click()
     expect(board_page.get_by_test_id("submission-state")).to_have_text("Đã phê duyệt")
-    for label, signature in (("Xuất Excel", b"PK"), ("Xuất PDF", b"%PDF")):
+    for label, signature in (("Xuất Excel", b"PK"), ("Xuất PDF", b"%PDF"), ("Xuất Word", b"PK")):
         with board_page.expect_download() as download:
             board_page.get_by_role("link", name=label).first.click()
         path = tmp_path / download.value.suggested_filename
         download.value.save_as(path)
         assert path.read_bytes().startswith(signature)
+        if path.suffix == ".docx":
+            assert "BÁO CÁO" in [p.text for p in Document(path).paragraphs]
 
     submission = Submission.objects.get(organization=unit_in_review["unit"])
     assert submission.state == SubmissionState.APPROVED
