@@ -222,9 +222,16 @@ def _block(place: Place, element) -> None:
         if "caption" in classes:
             paragraph.paragraph_format.keep_with_next = True
     else:
+        paragraphs = getattr(place.container, "paragraphs", [])
+        before = len(paragraphs)
         _blocks(
             replace(place, look=look, align=align if align is not None else place.align), element
         )
+        if "keep" in classes:
+            # Kept together, as the PDF keeps it: each paragraph stays with what follows (a
+            # table that follows keeps its rows whole).
+            for paragraph in place.container.paragraphs[before:]:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _borderless(table) -> None:
