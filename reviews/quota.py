@@ -274,13 +274,12 @@ def propose_keep(pool: Pool) -> QuotaProposal:
         .rated()
         .select_related("member", "organization", "collective")
     )
-    candidates = [
-        r
-        for r in ratings
-        if r.decision_level == Level.EXCELLENT
-        or (not r.decision_level and r.proposal_level == Level.EXCELLENT)
-    ]
-    others = [r for r in ratings if r not in candidates]
+    candidates, others = [], []
+    for r in ratings:
+        is_candidate = r.decision_level == Level.EXCELLENT or (
+            not r.decision_level and r.proposal_level == Level.EXCELLENT
+        )
+        (candidates if is_candidate else others).append(r)
     counts = {level: sum(1 for r in others if r.decision_level == level) for level in Level.values}
     # Undecided non-candidates count as what the cell proposed, so the projection is realistic.
     for rating in others:
