@@ -274,7 +274,8 @@ def propose_keep(pool: Pool) -> QuotaProposal:
         .rated()
         .select_related("member", "organization", "collective")
     )
-    candidates, others = [], []
+    candidates: list[Rating] = []
+    others: list[Rating] = []
     for r in ratings:
         is_candidate = r.decision_level == Level.EXCELLENT or (
             not r.decision_level and r.proposal_level == Level.EXCELLENT
