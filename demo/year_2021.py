@@ -184,6 +184,17 @@ def _office_head(cell: str) -> str:
     return ""
 
 
+def demo_seat(collective, member, title: str, starts_on: datetime.date) -> CollectiveMembership:
+    """An unsaved seat with the role its title carries in the demo (`SEAT_ROLES`)."""
+    return CollectiveMembership(
+        collective=collective,
+        member=member,
+        position=title,
+        role=SEAT_ROLES.get(title, SeatRole.MEMBER),
+        starts_on=starts_on,
+    )
+
+
 def _aware(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
@@ -778,13 +789,7 @@ class _Builder:
             (plan, "Ủy viên Ban Thường vụ") for plan in heads[: STANDING_BOARD_SIZE - len(seats)]
         ]
         memberships += [
-            CollectiveMembership(
-                collective=board,
-                member=plan.member,
-                position=position,
-                role=SEAT_ROLES.get(position, SeatRole.MEMBER),
-                starts_on=STANDING_BOARD_FORMED,
-            )
+            demo_seat(board, plan.member, position, STANDING_BOARD_FORMED)
             for plan, position in seats
         ]
         for spec in units:
@@ -811,13 +816,7 @@ class _Builder:
             self.committee_size[spec.code] = len(chosen)
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Chấp hành"] * (len(chosen) - 2)
             memberships += [
-                CollectiveMembership(
-                    collective=committee,
-                    member=plan.member,
-                    position=position,
-                    role=SEAT_ROLES.get(position, SeatRole.MEMBER),
-                    starts_on=formed,
-                )
+                demo_seat(committee, plan.member, position, formed)
                 for plan, position in zip(chosen, positions, strict=True)
             ]
         seats_add(seats=memberships, acting_user=None)

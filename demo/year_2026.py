@@ -27,7 +27,6 @@ from demo.data_2021 import (
     DOSSIER_TITLES,
     MEMBER_MERIT,
     ORGANIZATION_MERIT,
-    SEAT_ROLES,
     SECRETARY_CELL,
 )
 from demo.data_2026 import (
@@ -62,7 +61,7 @@ from demo.data_2026 import (
     YEAR_2026,
     Stage2026,
 )
-from demo.year_2021 import _aware, _sample_docx, demo_account_create
+from demo.year_2021 import _aware, _sample_docx, demo_account_create, demo_seat
 from members.models import (
     CollectiveKind,
     CollectiveMembership,
@@ -70,7 +69,6 @@ from members.models import (
     LeadershipCollective,
     ManagingLevel,
     Member,
-    SeatRole,
     StatusPeriod,
 )
 from members.services import (
@@ -386,14 +384,7 @@ class _Year2026:
             )[: self.rng.choice((5, 7, 7, 9))]
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Chấp hành"] * (len(chosen) - 2)
             seats += [
-                CollectiveMembership(
-                    collective=committee,
-                    member=m,
-                    position=p,
-                    role=SEAT_ROLES.get(p, SeatRole.MEMBER),
-                    starts_on=formed,
-                )
-                for m, p in zip(chosen, positions, strict=False)
+                demo_seat(committee, m, p, formed) for m, p in zip(chosen, positions, strict=False)
             ]
         for root in self.roots.values():
             board = self.collective(
@@ -418,13 +409,7 @@ class _Year2026:
             )[:ROOT_BOARD_SIZE]
             positions = ["Bí thư", "Phó Bí thư"] + ["Ủy viên Ban Thường vụ"] * len(heads)
             seats += [
-                CollectiveMembership(
-                    collective=board,
-                    member=m,
-                    position=p,
-                    role=SEAT_ROLES.get(p, SeatRole.MEMBER),
-                    starts_on=REORGANIZED_ON,
-                )
+                demo_seat(board, m, p, REORGANIZED_ON)
                 for m, p in zip(heads, positions, strict=False)
             ]
         seats_add(seats=seats, acting_user=self.board)

@@ -431,6 +431,15 @@ class SeatRole(models.TextChoices):
     MEMBER = "member", _("Thành viên")
 
 
+class CollectiveMembershipQuerySet(models.QuerySet):
+    def held_during(self, start: datetime.date, end: datetime.date) -> CollectiveMembershipQuerySet:
+        """Seats held on at least one day from `start` to `end` (both included)."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start), starts_on__lte=end)
+
+    def held_on(self, day: datetime.date) -> CollectiveMembershipQuerySet:
+        return self.held_during(day, day)
+
+
 class CollectiveMembership(models.Model):
     """A member's seat in a leadership collective over a period: its title as printed
     (`position`) and its role as the rules read it (`role`)."""
@@ -460,6 +469,8 @@ class CollectiveMembership(models.Model):
     )
     starts_on = models.DateField(_("từ ngày"))
     ends_on = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = CollectiveMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thành viên tập thể lãnh đạo")

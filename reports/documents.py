@@ -23,6 +23,7 @@ from organizations.models import Organization, OrganizationKind
 from organizations.text import percent_text
 from reports.formatting import LEVEL_CODES
 from reports.letterhead import letterhead_for
+from reports.permissions import DOCX, PDF
 from reports.selectors import ReportData, report_data
 from reviews.models import Level, ReRating, ReviewCycle
 from reviews.quota import quota_rule_text
@@ -81,9 +82,6 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: loading Pango takes a moment
 
     return HTML(string=html, base_url=str(_base_dir()), url_fetcher=_refuse).write_pdf()
-
-
-PDF, DOCX = "pdf", "docx"
 
 
 def printed(html: str, fmt: str) -> bytes:

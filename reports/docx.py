@@ -180,7 +180,7 @@ def _block(place: Place, element) -> None:
     elif tag == "table":
         _data_table(place, element, "small" in classes)
     elif tag == "h1":
-        size = _style(element).get("font-size", "16pt")
+        size = style.get("font-size", "16pt")
         paragraph = _text_block(
             place,
             element,
@@ -301,7 +301,7 @@ def _data_table(place: Place, element, small: bool) -> None:
     grid: dict[tuple[int, int], bool] = {}
     placed = []
     columns = 0
-    for r, (tr, _head) in enumerate(rows):
+    for r, (tr, _is_head) in enumerate(rows):
         c = 0
         for td in tr:
             if td.tag not in ("td", "th"):
@@ -341,7 +341,7 @@ def _data_table(place: Place, element, small: bool) -> None:
             cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         classes = _classes(td)
-        look = Look(size=size, bold=True if classes_row_bold(tr) else None)
+        look = Look(size=size, bold=True if _classes(tr) & {"strong", "over"} else None)
         look = _styled(look, td)
         if td.tag == "th" or "c" in classes:
             align = WD_ALIGN_PARAGRAPH.CENTER
@@ -369,10 +369,6 @@ def _column_widths(placed, columns: int) -> list:
     free = [c for c in range(columns) if c not in asked]
     rest = max(0.0, 1 - sum(asked.values())) / len(free) if free else 0.0
     return [int(TEXT_WIDTH * asked.get(c, rest)) for c in range(columns)]
-
-
-def classes_row_bold(tr) -> bool:
-    return bool(_classes(tr) & {"strong", "over"})
 
 
 def _page_number_footer(document) -> None:

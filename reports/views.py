@@ -33,11 +33,12 @@ CONTENT_TYPES = {
 FILE_STEMS = {XLSX: "bieu-thong-ke", PDF: "bao-cao", DOCX: "bao-cao", "zip": "ho-so"}
 
 
-def export(cycle, node, fmt: str) -> bytes:
+def export(cycle, node, fmt: str, **document_fields) -> bytes:
+    """The file of `fmt`; `document_fields` (number, issued_on) fill the printed report."""
     if fmt == XLSX:
         return build_workbook(cycle, node)
     if fmt in DOCUMENT_FORMATS:
-        return build_report(cycle, node, fmt)
+        return build_report(cycle, node, fmt, **document_fields)
     return build_bundle(cycle, node)
 
 

@@ -123,32 +123,29 @@ def order_refusal(rules: Mapping[OrderRule, str], facts: LeaderOrder) -> Validat
             % {"member": facts.leader},
         )
     for seat in facts.seats:
-        if OrderRule.COLLECTIVE_FIRST in rules and not settled_before(
-            seat.collective_rating, facts.owner_id
-        ):
-            return refusal(
-                OrderRule.COLLECTIVE_FIRST,
-                _("Cần xếp loại tập thể %(collective)s trước khi xếp loại %(member)s.")
-                % {"collective": seat.collective, "member": facts.leader},
-            )
-        if (
-            OrderRule.UNIT_FIRST in rules
-            and seat.role == SeatRole.HEAD
-            and not settled_before(seat.unit_rating, facts.owner_id)
-        ):
-            return refusal(
-                OrderRule.UNIT_FIRST,
-                _("Cần xếp loại %(unit)s trước khi xếp loại người đứng đầu %(member)s.")
-                % {"unit": seat.unit, "member": facts.leader},
-            )
-        if (
-            OrderRule.HEAD_FIRST in rules
-            and seat.role == SeatRole.DEPUTY
-            and not settled_before(seat.head_rating, facts.owner_id)
-        ):
-            return refusal(
-                OrderRule.HEAD_FIRST,
-                _("Cần xếp loại người đứng đầu %(collective)s trước cấp phó %(member)s.")
-                % {"collective": seat.collective, "member": facts.leader},
-            )
+        # What the seat waits for: (rule, whether it binds this seat, the earlier rating).
+        waits_for = (
+            (OrderRule.COLLECTIVE_FIRST, True, seat.collective_rating),
+            (OrderRule.UNIT_FIRST, seat.role == SeatRole.HEAD, seat.unit_rating),
+            (OrderRule.HEAD_FIRST, seat.role == SeatRole.DEPUTY, seat.head_rating),
+        )
+        for rule, binds, earlier in waits_for:
+            if rule in rules and binds and not settled_before(earlier, facts.owner_id):
+                names = {"collective": seat.collective, "unit": seat.unit, "member": facts.leader}
+                return refusal(rule, _seat_messages()[rule] % names)
     return None
+
+
+def _seat_messages() -> dict[OrderRule, str]:
+    """The refusal of each rule a seat waits for (translated when asked)."""
+    return {
+        OrderRule.COLLECTIVE_FIRST: _(
+            "Cần xếp loại tập thể %(collective)s trước khi xếp loại %(member)s."
+        ),
+        OrderRule.UNIT_FIRST: _(
+            "Cần xếp loại %(unit)s trước khi xếp loại người đứng đầu %(member)s."
+        ),
+        OrderRule.HEAD_FIRST: _(
+            "Cần xếp loại người đứng đầu %(collective)s trước cấp phó %(member)s."
+        ),
+    }

@@ -145,12 +145,8 @@ def collectives_with_duty_discipline(
     disciplined = DisciplineRecord.objects.counted_in_year(cycle.year).filter(duty_related=True)
     year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
     return set(
-        CollectiveMembership.objects.filter(
-            collective_id__in=ids,
-            member_id__in=disciplined.values("member_id"),
-            starts_on__lte=year_end,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        CollectiveMembership.objects.held_during(year_start, year_end)
+        .filter(collective_id__in=ids, member_id__in=disciplined.values("member_id"))
         .values_list("collective_id", flat=True)
     )
 
@@ -161,8 +157,8 @@ def collective_sizes(
     """Seats held on a day, per collective (one grouped query)."""
     ids = [collective.pk for collective in collectives]
     rows = (
-        CollectiveMembership.objects.filter(collective_id__in=ids, starts_on__lte=on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        CollectiveMembership.objects.held_on(on)
+        .filter(collective_id__in=ids)
         .values("collective_id")
         .annotate(seats=Count("pk"))
         .order_by()
@@ -199,12 +195,8 @@ def collectives_with_heavy_discipline(
     disciplined = DisciplineRecord.objects.counted_in_year(cycle.year).warning_or_heavier()
     year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
     return set(
-        CollectiveMembership.objects.filter(
-            collective_id__in=ids,
-            member_id__in=disciplined.values("member_id"),
-            starts_on__lte=year_end,
-        )
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+        CollectiveMembership.objects.held_during(year_start, year_end)
+        .filter(collective_id__in=ids, member_id__in=disciplined.values("member_id"))
         .values_list("collective_id", flat=True)
     )
 

@@ -452,10 +452,8 @@ def _check_order(cycle: ReviewCycle, leader_ratings: list[Rating]) -> None:
 def _seats_held(cycle: ReviewCycle):
     """Seats held on the cycle's reference date, in collectives not yet dissolved then."""
     day = cycle.reference_date
-    return CollectiveMembership.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
-        Q(collective__dissolved_on__isnull=True) | Q(collective__dissolved_on__gt=day),
-        starts_on__lte=day,
+    return CollectiveMembership.objects.held_on(day).filter(
+        Q(collective__dissolved_on__isnull=True) | Q(collective__dissolved_on__gt=day)
     )
 
 

@@ -46,6 +46,17 @@ def member(unit):
     return MemberFactory(organization=CellFactory(parent=unit), full_name="Lê Văn Tám")
 
 
+@pytest.fixture
+def committee(unit):
+    return collective_save(
+        acting_user=None,
+        organization=unit,
+        name="Ban Chấp hành",
+        kind=CollectiveKind.PARTY_COMMITTEE,
+        managing_level=ManagingLevel.DISTRICT,
+    )
+
+
 def test_a_corrected_member_field_keeps_old_and_new_values(member):
     clerk = UserFactory()
     member_update(member=member, acting_user=clerk, full_name="Lê Văn Tâm")
@@ -137,14 +148,7 @@ def test_collectives_and_seats_are_written_with_history(unit, member):
     assert not CollectiveMembership.objects.exists()
 
 
-def test_a_collective_has_one_head_at_a_time(unit, member):
-    committee = collective_save(
-        acting_user=None,
-        organization=unit,
-        name="Ban Chấp hành",
-        kind=CollectiveKind.PARTY_COMMITTEE,
-        managing_level=ManagingLevel.DISTRICT,
-    )
+def test_a_collective_has_one_head_at_a_time(committee, member):
     head = seat_save(
         collective=committee,
         acting_user=None,
@@ -181,14 +185,7 @@ def test_a_collective_has_one_head_at_a_time(unit, member):
     assert committee.memberships.filter(role=SeatRole.HEAD).count() == 2
 
 
-def test_dissolving_collectives_ends_their_seats_the_day_before(unit, member):
-    committee = collective_save(
-        acting_user=None,
-        organization=unit,
-        name="Ban Chấp hành",
-        kind=CollectiveKind.PARTY_COMMITTEE,
-        managing_level=ManagingLevel.DISTRICT,
-    )
+def test_dissolving_collectives_ends_their_seats_the_day_before(committee, member):
     seats_add(
         seats=[
             CollectiveMembership(
@@ -207,16 +204,9 @@ def test_dissolving_collectives_ends_their_seats_the_day_before(unit, member):
     assert FactChange.objects.filter(subject="seat", action="updated").count() == 1
 
 
-def test_an_unrelated_correction_is_not_refused_for_overlapping_heads(unit, member):
+def test_an_unrelated_correction_is_not_refused_for_overlapping_heads(committee, member):
     """Seats the migration made heads from their titles may overlap; correcting one's title
     is not refused for it, and ending the old head's seat resolves the overlap."""
-    committee = collective_save(
-        acting_user=None,
-        organization=unit,
-        name="Ban Chấp hành",
-        kind=CollectiveKind.PARTY_COMMITTEE,
-        managing_level=ManagingLevel.DISTRICT,
-    )
     day = datetime.date(2020, 5, 1)
     old, new = (
         CollectiveMembership.objects.create(

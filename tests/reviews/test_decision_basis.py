@@ -144,11 +144,18 @@ def test_on_a_finalized_pool_reopening_does_not_answer_it_by_itself(open_cycle, 
     assert basis_flags(pool).count() == 1
 
 
-def test_the_deciding_body_keeps_the_decision_from_the_pool_screen(client, open_cycle, small_bloc):
-    member = small_bloc["members"][3]
-    record, rating = disciplined_and_decided(open_cycle, member)
+@pytest.fixture
+def removed_basis(open_cycle, small_bloc):
+    """A KHTNV decided on a discipline record that is then deleted: the rating and its flag."""
+    record, rating = disciplined_and_decided(open_cycle, small_bloc["members"][3])
     discipline_record_delete(record=record)
-    flag = basis_flags(rating.pool).get()
+    return rating, basis_flags(rating.pool).get()
+
+
+def test_the_deciding_body_keeps_the_decision_from_the_pool_screen(
+    client, removed_basis, small_bloc
+):
+    rating, flag = removed_basis
     clerk = UserFactory()
     RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role="clerk")
     client.force_login(clerk)
@@ -161,11 +168,8 @@ def test_the_deciding_body_keeps_the_decision_from_the_pool_screen(client, open_
     assert not basis_flags(rating.pool).exists()
 
 
-def test_someone_who_does_not_decide_cannot_keep_it(client, open_cycle, small_bloc):
-    member = small_bloc["members"][3]
-    record, rating = disciplined_and_decided(open_cycle, member)
-    discipline_record_delete(record=record)
-    flag = basis_flags(rating.pool).get()
+def test_someone_who_does_not_decide_cannot_keep_it(client, removed_basis, small_bloc):
+    rating, flag = removed_basis
     outsider = UserFactory()
     RoleAssignmentFactory(user=outsider, organization=small_bloc["cell_unit"], role="clerk")
     client.force_login(outsider)

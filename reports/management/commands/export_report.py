@@ -9,7 +9,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
-from reports.documents import build_report
 from reports.permissions import DOCUMENT_FORMATS, FORMATS
 from reports.selectors import is_report_node
 from reports.views import export
@@ -54,15 +53,15 @@ class Command(BaseCommand):
             raise CommandError(_("Báo cáo chỉ lập cho Đảng bộ Khối hoặc một tổ chức cơ sở đảng."))
         if fmt == "zip" and not node.is_grassroots:
             raise CommandError(_("Gói hồ sơ (.zip) chỉ lập cho một tổ chức cơ sở đảng."))
-        started = time.monotonic()
+        fields = {}
         if fmt in DOCUMENT_FORMATS:
             try:
                 issued_on = datetime.datetime.strptime(date, "%d/%m/%Y").date() if date else None  # noqa: DTZ007
             except ValueError as error:
                 raise CommandError(_("Ngày phải có dạng dd/mm/yyyy.")) from error
-            content = build_report(review_cycle, node, fmt, number=number, issued_on=issued_on)
-        else:
-            content = export(review_cycle, node, fmt)
+            fields = {"number": number, "issued_on": issued_on}
+        started = time.monotonic()
+        content = export(review_cycle, node, fmt, **fields)
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
