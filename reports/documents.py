@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization, OrganizationKind
 from organizations.text import percent_text
 from reports.formatting import LEVEL_CODES
-from reports.letterhead import letterhead_for
+from reports.letterhead import letterhead_for, upper
 from reports.permissions import DOCX, PDF
 from reports.selectors import ReportData, report_data
 from reviews.models import Level, ReRating, ReviewCycle
@@ -128,7 +128,7 @@ def build_rerating_document(rerating: ReRating, fmt: str = PDF) -> bytes:
         head,
         recipients=(
             _("- Như Điều 3,"),
-            _("- %(board)s (b/c),") % {"board": head.standing_board},
+            _("- %(board)s (b/c),") % {"board": head.reports_to},
             _("- Lưu hồ sơ."),
         ),
     )
@@ -147,6 +147,12 @@ def build_rerating_document(rerating: ReRating, fmt: str = PDF) -> bytes:
             "document_number": _("Số %(reference)s") % {"reference": rerating.reference},
             "place_and_date": head.place_and_date(rerating.decided_on),
             "subject_label": label,
+            # The standing board decides for the bloc; a unit's committee for the unit.
+            "authority": upper(head.standing_board)
+            if pool.owner_id == cycle.organization_id
+            else head.issuing_body,
+            # The findings end the "Xét …;" line: their own full stop would double it.
+            "findings": rerating.findings.strip().rstrip(".;"),
             "old_label": Level(rerating.old_level).label,
             "new_label": Level(rerating.new_level).label,
             "signer_name": "",

@@ -16,6 +16,7 @@ import io
 import re
 from dataclasses import dataclass, replace
 
+from django.utils import timezone
 from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -266,6 +267,7 @@ def _frame(place: Place, element, look: Look) -> None:
     # superior body's name fits on one line.
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    _keep_row_whole(table.rows[0])
     widths = (Cm(9.3), Cm(8.2)) if is_header else (Mm(72), Mm(88))
     for index, td in enumerate(cells):
         cell = table.rows[0].cells[index]
@@ -286,7 +288,10 @@ def _frame(place: Place, element, look: Look) -> None:
             elif "recipients" in classes:
                 for line in div:
                     paragraph = _text_block(cell_place, line, _styled(look, div))
-                    paragraph.paragraph_format.space_after = Pt(0)
+                    fmt = paragraph.paragraph_format
+                    fmt.space_after = Pt(0)
+                    # A wrapped recipient line hangs under its text, not under the dash.
+                    fmt.left_indent, fmt.first_line_indent = Cm(0.3), Cm(-0.3)
             else:
                 paragraph = _text_block(cell_place, div, _styled(look, div))
                 paragraph.paragraph_format.space_after = Pt(0)
@@ -320,21 +325,15 @@ def _data_table(place: Place, element, small: bool) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _narrow_cell_margins(table)
-    widths = _column_widths(placed, columns)
+    size = 10 if small else 11
+    widths = _column_widths(placed, columns, size)
     for index, column in enumerate(table.columns):
         column.width = widths[index]
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             cell.width = widths[index]
-    size = 10 if small else 11
-    for r, (_tr, is_head) in enumerate(rows):
-        row = table.rows[r]
-        properties = row._tr.get_or_add_trPr()
-        unsplit = OxmlElement("w:cantSplit")
-        properties.append(unsplit)
-        if is_head:
-            header = OxmlElement("w:tblHeader")
-            properties.append(header)
+    for row, (_tr, is_head) in zip(table.rows, rows, strict=True):
+        _keep_row_whole(row, repeat=is_head)
     for r, c, rowspan, colspan, td, tr in placed:
         cell = table.cell(r, c)
         if rowspan > 1 or colspan > 1:
@@ -358,17 +357,40 @@ def _data_table(place: Place, element, small: bool) -> None:
             fmt.left_indent = Pt(12)
 
 
-def _column_widths(placed, columns: int) -> list:
-    """The widths the header cells ask for (`style="width:8%"`); the other columns share the
-    rest of the text width equally."""
+def _keep_row_whole(row, *, repeat: bool = False) -> None:
+    """A row never split across pages; a header row (`repeat`) printed again on each page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if repeat:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _column_widths(placed, columns: int, size: float) -> list[int]:
+    """The widths the header cells ask for (`style="width:8%"`), the other columns sharing the
+    rest; then widened so that no figure or word breaks (Word cannot keep a cell's text on
+    one line as the PDF does), taking the room from the columns that have some to spare."""
     asked: dict[int, float] = {}
+    needed = [0.0] * columns
     for _r, c, _rowspan, colspan, td, _tr in placed:
         width = _style(td).get("width", "")
         if colspan == 1 and width.endswith("%"):
             asked[c] = float(width[:-1]) / 100
+        longest = max((len(word) for word in td.text_content().split()), default=0)
+        # A Times New Roman glyph is about half the font size wide; bold capitals about 3/4.
+        need = (longest * size * (0.72 if td.tag == "th" else 0.5) + 7) / (TEXT_WIDTH / 12700)
+        for spanned in range(c, c + colspan):  # a merged header shares its need
+            needed[spanned] = max(needed[spanned], need / colspan)
     free = [c for c in range(columns) if c not in asked]
     rest = max(0.0, 1 - sum(asked.values())) / len(free) if free else 0.0
-    return [int(TEXT_WIDTH * asked.get(c, rest)) for c in range(columns)]
+    shares = [max(asked.get(c, rest), needed[c]) for c in range(columns)]
+    excess = sum(shares) - 1
+    if excess > 0:
+        slack = [max(0.0, share - need) for share, need in zip(shares, needed, strict=True)]
+        total_slack = sum(slack)
+        if total_slack:
+            cut = min(1.0, excess / total_slack)
+            shares = [share - s * cut for share, s in zip(shares, slack, strict=True)]
+    return [int(TEXT_WIDTH * share) for share in shares]
 
 
 def _page_number_footer(document) -> None:
@@ -397,7 +419,11 @@ def new_document():
     normal = document.styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(14)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    properties = normal.element.get_or_add_rPr()
+    properties.get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    language = OxmlElement("w:lang")  # Vietnamese, so Word checks the spelling as Vietnamese
+    language.set(qn("w:val"), "vi-VN")
+    properties.append(language)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
     grid = document.styles["Table Grid"]
@@ -415,8 +441,19 @@ def html_to_docx(html: str, *, title: str = "", author: str = "") -> bytes:
     properties.author = author or next(
         (m.get("content", "") for m in tree.iter("meta") if m.get("name") == "author"), ""
     )
+    now = timezone.now()
+    properties.created = properties.modified = now
+    properties.last_modified_by = properties.author
+    properties.comments = ""
+    properties.language = "vi-VN"
     body = tree.find("body")
     _blocks(Place(container=document), body)
+    # Word ends a document with a paragraph; after a closing table (the signature block) keep
+    # it a hairline, so it never makes a page of its own.
+    closing = document.add_paragraph()
+    closing.paragraph_format.space_before = closing.paragraph_format.space_after = Pt(0)
+    closing.paragraph_format.line_spacing = Pt(1)
+    closing.add_run().font.size = Pt(1)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

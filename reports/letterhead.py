@@ -90,6 +90,8 @@ class Letterhead:
     recipients: tuple[str, ...]
     #: "Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh": the body above the units, in running text.
     standing_board: str = ""
+    #: The body the issuer reports to, as the recipients name it ("Ban Thường vụ Tỉnh ủy").
+    reports_to: str = ""
 
     def document_number(self, number: str = "") -> str:
         """ "Số 12-BC/ĐUK", or "Số    -BC/ĐUK" with the number left to be written by hand."""
@@ -121,7 +123,9 @@ def letterhead_for(node: Organization, *, bloc: Organization) -> Letterhead:
     }
     committee = committee_text(bloc, province=province)
     if node.pk == bloc.pk:
+        reports_to = _("Ban Thường vụ Tỉnh ủy")
         return Letterhead(
+            reports_to=reports_to,
             superior_body=superior_body_of_bloc(bloc),
             issuing_body=committee_name(bloc, province=province),
             place=place,
@@ -132,7 +136,7 @@ def letterhead_for(node: Organization, *, bloc: Organization) -> Letterhead:
             table_signer=_("TRƯỞNG BAN"),
             table_signer_position="",
             recipients=(
-                _("- Ban Thường vụ Tỉnh ủy (b/c),"),
+                _("- %(board)s (b/c),") % {"board": reports_to},
                 _("- Ban Tổ chức Tỉnh ủy (b/c),"),
                 _("- Các đồng chí Ủy viên %(board)s,") % {"board": board},
                 _("- Các tổ chức cơ sở đảng trực thuộc,"),
@@ -151,6 +155,7 @@ def letterhead_for(node: Organization, *, bloc: Organization) -> Letterhead:
         table_signer=signing_for,
         table_signer_position=_("BÍ THƯ"),
         standing_board=board,
+        reports_to=board,
         recipients=(
             _("- %(board)s (b/c),") % {"board": board},
             _("- Ban Tổ chức %(committee)s,") % {"committee": committee},

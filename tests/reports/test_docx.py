@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from reports.documents import DOCX, build_report
@@ -65,6 +66,13 @@ def test_the_header_title_and_signature_read_back(bloc_docx):
     assert recipients.startswith("Nơi nhận: - Ban Thường vụ Tỉnh ủy (b/c),")
     assert recipients.endswith("- Lưu VP, BTC.")
     assert signer == "T/M BAN THƯỜNG VỤ BÍ THƯ"
+    # The signature block never splits across pages, and nothing after it fills a page.
+    assert signature.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    last = bloc_docx.paragraphs[-1]
+    assert not last.text
+    assert last.paragraph_format.line_spacing == Pt(1)
+    language = bloc_docx.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert language.get(qn("w:val")) == "vi-VN"
     text = body_text(bloc_docx)
     for heading in (
         "I. Công tác lãnh đạo, chỉ đạo, tổ chức thực hiện",

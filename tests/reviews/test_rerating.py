@@ -118,7 +118,7 @@ def test_the_clerk_rerates_on_the_history_page_and_prints_the_decision(
         url,
         {
             "level": Level.COMPLETED,
-            "findings": "kết luận thanh tra về kết quả thực hiện nhiệm vụ",
+            "findings": "kết luận thanh tra về kết quả thực hiện nhiệm vụ.",
             "reference": "48-QĐ/ĐU",
             "decided_on": "30/11/2026",
         },
@@ -133,6 +133,7 @@ def test_the_clerk_rerates_on_the_history_page_and_prints_the_decision(
     assert "Số 48-QĐ/ĐU" in text
     assert "Hủy bỏ kết quả xếp loại chất lượng năm 2026 “Hoàn thành tốt nhiệm vụ”" in text
     assert "“Hoàn thành nhiệm vụ”" in text
+    assert "Xét kết luận thanh tra về kết quả thực hiện nhiệm vụ;" in text  # one stop, not “.;”
     word = client.get(reverse("reports:rerating-document", args=[rerating.pk, "docx"]))
     assert word["Content-Disposition"].endswith(f'quyet-dinh-xep-loai-lai-{rerating.pk}.docx"')
     document = Document(io.BytesIO(word.content))
