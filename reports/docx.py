@@ -222,6 +222,9 @@ def _block(place: Place, element) -> None:
         paragraph = _text_block(place, element, look, indent=indent, align=align)
         if "caption" in classes:
             paragraph.paragraph_format.keep_with_next = True
+        previous = paragraph._p.getprevious()
+        if "table-note" not in classes and previous is not None and previous.tag == qn("w:tbl"):
+            paragraph.paragraph_format.space_before = Pt(8)  # the table's margin, as in the PDF
     else:
         paragraphs = getattr(place.container, "paragraphs", [])
         before = len(paragraphs)

@@ -50,7 +50,6 @@ from reviews.models.pools import (
     SubjectKind,
 )
 from reviews.models.ratings import (
-    LEVEL_VALUE_FIELDS,
     NOT_REVIEWED_REASONS,
     RATED,
     NotRatedReason,
@@ -93,7 +92,6 @@ __all__ = [
     "ISSUE_TRANSITIONS",
     "LEVEL_RANK",
     "LEVEL_SHORT_LABELS",
-    "LEVEL_VALUE_FIELDS",
     "NOT_REVIEWED_REASONS",
     "PART_MAXIMUM",
     "POOL_TRANSITIONS",

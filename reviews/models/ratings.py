@@ -311,12 +311,6 @@ class Rating(models.Model):
         return self.votes_for / total if total else None
 
 
-#: Rating fields that hold a level code (shown by the level's name in the history).
-LEVEL_VALUE_FIELDS = frozenset(
-    {"self_level", "proposal_level", "decision_level", "civil_service_level"}
-)
-
-
 class RatingChange(models.Model):
     """History of a rating: who changed which field, when, from what to what, and why."""
 
@@ -347,21 +341,24 @@ class RatingChange(models.Model):
         return self._label(self.new_value)
 
     def _label(self, value: str) -> str:
-        """A stored value as the screens say it: a level or a reason by its name, not its code."""
-        if self.field in LEVEL_VALUE_FIELDS and value in Level.values:
-            return str(Level(value).label)
-        if self.field == "not_rated_reason" and value in NotRatedReason.values:
-            return str(NotRatedReason(value).label)
-        return value
+        """A stored value as the screens say it: a choice (a level, a reason, how far the
+        shortcomings were fixed) by its name, not its code."""
+        field = self._field
+        if field is None or not field.choices:
+            return value
+        return str(dict(field.flatchoices).get(value, value))
+
+    @property
+    def _field(self):
+        try:
+            return Rating._meta.get_field(self.field)
+        except FieldDoesNotExist:  # a field since removed keeps its stored name
+            return None
 
     @property
     def field_label(self) -> str:
         """The changed field's Vietnamese name, for the history screens."""
-        try:
-            field = Rating._meta.get_field(self.field)
-            return str(getattr(field, "verbose_name", self.field))
-        except FieldDoesNotExist:  # a field since removed keeps its stored name
-            return self.field
+        return str(getattr(self._field, "verbose_name", self.field))
 
 
 class ReRating(models.Model):

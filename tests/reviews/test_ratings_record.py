@@ -192,3 +192,20 @@ def test_subject_not_rated_takes_no_level(open_cycle, small_bloc):
     with pytest.raises(ValidationError) as error:
         decide(open_cycle, [rating], Level.GOOD)
     assert error.value.code == "not_rated_subject"
+
+
+def test_the_history_names_every_choice_not_its_code():
+    """A level, a not-rated reason and how far last year's shortcomings were fixed read by
+    their names on the history page (a code like "in_progress" is never shown)."""
+    from reviews.models import Level, NotRatedReason, RatingChange, ShortcomingsFixed
+
+    for field, code, label in (
+        ("decision_level", Level.GOOD, Level.GOOD.label),
+        ("not_rated_reason", NotRatedReason.EXEMPT, NotRatedReason.EXEMPT.label),
+        ("shortcomings_fixed", ShortcomingsFixed.IN_PROGRESS, ShortcomingsFixed.IN_PROGRESS.label),
+    ):
+        change = RatingChange(field=field, old_value="", new_value=code)
+        assert change.new_label == label
+        assert change.old_label == ""
+    assert RatingChange(field="note", new_value="in_progress").new_label == "in_progress"
+    assert RatingChange(field="removed_field", new_value="x").field_label == "removed_field"
