@@ -12,6 +12,7 @@ from django.db import transaction
 
 from demo.data_2021 import ACCOUNT_SPECS, BLOC_CODE, DEMO_PASSWORD, Account, DemoResult
 from demo.data_2026 import NEW_ACCOUNT_2026
+from demo.papers import author_accounts
 from demo.year_2021 import _Builder, demo_counts
 from demo.year_2026 import build_2026
 from organizations.models import Organization, Role
@@ -38,7 +39,7 @@ def demo_accounts() -> list[Account]:
             for a in user.role_assignments.all()
             if a.is_active
         ]
-    return rows
+    return rows + author_accounts()
 
 
 def demo_load(*, scale: float = 1.0) -> DemoResult:

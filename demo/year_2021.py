@@ -341,6 +341,9 @@ class _Builder:
         self.open_cycle()
         _Ratings(self).record()
         self.guidance_and_suggestions()
+        from demo.papers import papers_2021  # it builds on this module
+
+        papers_2021(self)
         self.submit()
 
     def day(self, start: datetime.date, end: datetime.date) -> datetime.date:

@@ -61,6 +61,7 @@ from demo.data_2026 import (
     YEAR_2026,
     Stage2026,
 )
+from demo.papers import papers_2026
 from demo.year_2021 import _aware, _sample_docx, demo_account_create, demo_seat
 from members.models import (
     CollectiveKind,
@@ -171,6 +172,9 @@ class _Year2026:
             cycle = self.open_cycle(self.roots[code])
             self.grant_exception(cycle)
             _Ratings2026(self, cycle).record()
+            cell = self.successor.get(self.b.cell_named(*SECRETARY_CELL))
+            if cell is not None and cell.path.startswith(cycle.organization.path):
+                papers_2026(self.b, cycle, cell)
             self.guidance(cycle)
             self.submit(cycle)
 

@@ -62,6 +62,7 @@ MEMBER_FIELDS = (
     "managing_level",
     "left_on",
     "left_reason",
+    "account",
 )
 
 
@@ -182,7 +183,7 @@ class MemberAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
     list_select_related = ("organization",)
     search_fields = ("full_name", "card_number")
     ordering = ("sort_key", "pk")
-    autocomplete_fields = ("organization",)
+    autocomplete_fields = ("organization", "account")
     inlines = (StatusPeriodInline, MembershipEventInline, DisciplineRecordInline)
     service_error_fields = {"member_left": "organization"}
 
@@ -201,6 +202,7 @@ class MemberAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmin):
                     )
                 },
             ),
+            (_("Tài khoản"), {"fields": ("account",)}),
         ]
         if obj is None:
             # Admitted here or transferred in; leaving is recorded later, on the member's page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -97,6 +98,17 @@ class Member(models.Model):
     left_on = models.DateField(_("ngày ra khỏi Đảng bộ"), null=True, blank=True)
     left_reason = models.CharField(
         _("lý do ra khỏi Đảng bộ"), max_length=20, choices=LeaveReason.choices, blank=True
+    )
+    #: The member's own login, when he writes his self-review himself (issue #14); most members
+    #: have none and their clerk writes it on their behalf.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("tài khoản đăng nhập"),
+        help_text=_("Tài khoản để đảng viên tự viết bản kiểm điểm của mình (không bắt buộc)."),
     )
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)

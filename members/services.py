@@ -45,6 +45,7 @@ MEMBER_UPDATE_FIELDS = frozenset(
         "outside_political_system",
         "leadership_post",
         "managing_level",
+        "account",
     }
 )
 

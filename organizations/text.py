@@ -22,6 +22,11 @@ def decimal_text(value: Decimal | int | str) -> str:
     return f"{Decimal(value).normalize():f}".replace(".", ",")
 
 
+def thousands_text(value: int) -> str:
+    """A count as Vietnamese write it: thousands with a dot (10.000)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def percent_text(rate: Decimal | str) -> str:
     """A rate as a percentage the Vietnamese way: 0.2 → "20", 0.125 → "12,5"."""
     return decimal_text(Decimal(rate) * 100)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
 import zipfile
 
@@ -20,10 +21,18 @@ from django.utils.translation import gettext as _
 from members.imports.sheets import FORMULA_PREFIXES
 from organizations.models import Organization
 from organizations.templatetags.people import person_name
-from reports.documents import html_to_pdf, render_report_html
+from reports.documents import (
+    build_dossier_list,
+    build_minutes_document,
+    build_self_review_document,
+    html_to_pdf,
+    render_report_html,
+)
 from reports.excel import write_workbook
+from reports.models import DocumentFields
+from reports.permissions import DOCX, PDF
 from reports.selectors import report_data
-from reviews.models import DossierItem, ReviewCycle, Submission
+from reviews.models import DossierItem, ReviewCycle, ReviewMeeting, SelfReview, Submission
 
 MANIFEST_NAME = "manifest.csv"
 _EXTENSION = re.compile(r"^[a-z0-9]{1,8}$")
@@ -70,7 +79,8 @@ def build_bundle(cycle: ReviewCycle, unit: Organization) -> bytes:
     slug = unit_slug(unit)
     report_name = f"bao-cao-{cycle.year}-{slug}.pdf"
     workbook_name = f"bieu-thong-ke-{cycle.year}-{slug}.xlsx"
-    pdf = html_to_pdf(render_report_html(data))
+    stored = DocumentFields.objects.filter(cycle=cycle, organization=unit).first()
+    pdf = html_to_pdf(render_report_html(data, **(stored.as_options() if stored else {})))
     workbook = write_workbook(data)
     items = list(
         DossierItem.objects.present()
@@ -82,10 +92,12 @@ def build_bundle(cycle: ReviewCycle, unit: Organization) -> bytes:
     rows: list[list[str]] = []
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, made, kind in (
+        made_here = (
             (report_name, pdf, _("Báo cáo kết quả (tạo tự động)")),
             (workbook_name, workbook, _("Biểu thống kê (tạo tự động)")),
-        ):
+        )
+        # Each generated paper is written into the archive as it is made, not all held at once.
+        for name, made, kind in itertools.chain(made_here, generated_papers(cycle, unit)):
             archive.writestr(name, made)
             rows.append(
                 [
@@ -125,6 +137,45 @@ def build_bundle(cycle: ReviewCycle, unit: Organization) -> bytes:
             )
         archive.writestr(MANIFEST_NAME, _manifest(rows, unit=unit, cycle=cycle))
     return buffer.getvalue()
+
+
+def generated_papers(cycle: ReviewCycle, unit: Organization):
+    """What kiemdiem wrote for the unit's dossier, as (name in the archive, bytes, kind): the
+    dossier list (Mẫu 04), each meeting's minutes and each finished collective report as PDF,
+    each finished individual self-review as Word (a PDF each would take the bundle minutes
+    for a large unit; the Word file prints the same layout)."""
+    folder = "tao-tu-kiemdiem"
+    yield (
+        f"{folder}/danh-muc-ho-so.pdf",
+        build_dossier_list(cycle, unit, PDF),
+        _("Danh mục hồ sơ (tạo tự động)"),
+    )
+    meetings = ReviewMeeting.objects.filter(
+        cycle=cycle, organization__path__startswith=unit.path
+    ).select_related("cycle__organization", "organization", "chair", "secretary")
+    for meeting in meetings.order_by("organization__path"):
+        yield (
+            f"{folder}/bien-ban-hoi-nghi-{unit_slug(meeting.organization)}.pdf",
+            build_minutes_document(meeting, PDF),
+            _("Biên bản hội nghị kiểm điểm (tạo tự động)"),
+        )
+    forms = SelfReview.objects.filter(
+        rating__cycle=cycle, rating__unit__path__startswith=unit.path, finished_at__isnull=False
+    ).select_related(
+        "rating__cycle__organization",
+        "rating__member",
+        "rating__organization",
+        "rating__collective",
+        "rating__unit",
+    )
+    for form in forms.order_by("rating__unit__path", "rating__member__sort_key", "pk"):
+        if form.is_collective:
+            name = f"{folder}/bao-cao-kiem-diem-{form.rating_id}.pdf"
+            yield name, build_self_review_document(form, PDF), _("Báo cáo kiểm điểm tập thể")
+        else:
+            slug = ascii_slug(form.rating.member.full_name)[:40]
+            name = f"{folder}/ban-kiem-diem/{slug}-{form.rating_id}.docx"
+            yield name, build_self_review_document(form, DOCX), _("Bản kiểm điểm cá nhân")
 
 
 def _manifest(rows: list[list[str]], *, unit: Organization, cycle: ReviewCycle) -> bytes:

@@ -22,11 +22,20 @@ from django.utils.translation import gettext as _
 from organizations.models import Organization, OrganizationKind
 from organizations.text import percent_text
 from reports.formatting import LEVEL_CODES
-from reports.letterhead import letterhead_for, upper
+from reports.letterhead import committee_name, letterhead_for, upper, vietnamese_date
 from reports.permissions import DOCX, PDF
 from reports.selectors import ReportData, report_data
-from reviews.models import Level, ReRating, ReviewCycle
+from reviews.models import (
+    PART_MAXIMUM,
+    CriterionPart,
+    Level,
+    ReRating,
+    ReviewCycle,
+    ReviewMeeting,
+    SelfReview,
+)
 from reviews.quota import quota_rule_text
+from reviews.rules import rule_set_for
 
 # WeasyPrint logs every layout step at INFO; the server log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -42,6 +51,20 @@ def _refuse(url: str, *args, **kwargs):
     raise ValueError(f"external resource refused: {url[:80]}")
 
 
+def _as_filled(head, *, signer_position: str = "", recipients: str = ""):
+    """The letterhead with the signer's position and the recipients the issuer typed (one
+    recipient a line, each printed as "- …" as HD 36-HD/VPTW lists them)."""
+    if signer_position.strip():
+        head = replace(head, signer_position=upper(signer_position))
+    lines = [line.strip() for line in recipients.splitlines() if line.strip()]
+    if lines:
+        head = replace(
+            head,
+            recipients=tuple(line if line.startswith("-") else f"- {line}" for line in lines),
+        )
+    return head
+
+
 def report_context(
     data: ReportData,
     *,
@@ -49,8 +72,10 @@ def report_context(
     issued_on: datetime.date | None = None,
     proposals: str = "",
     signer_name: str = "",
+    signer_position: str = "",
+    recipients: str = "",
 ) -> dict:
-    head = data.letterhead
+    head = _as_filled(data.letterhead, signer_position=signer_position, recipients=recipients)
     units = data.units
     return {
         "data": data,
@@ -103,15 +128,24 @@ def build_report(
     issued_on: datetime.date | None = None,
     proposals: str = "",
     signer_name: str = "",
+    signer_position: str = "",
+    recipients: str = "",
 ) -> bytes:
     """The node's report (the bloc or one grassroots unit) as PDF or .docx bytes.
 
     `number` fills "Số …-BC/ĐUK" (blank by default, written by hand); `issued_on` is the date
-    under the party name (default: the day of the export).
+    under the party name (default: the day of the export); the others are those of
+    `reports.models.DocumentFields`.
     """
     data = report_data(cycle, scope_node, with_lists=False)
     html = render_report_html(
-        data, number=number, issued_on=issued_on, proposals=proposals, signer_name=signer_name
+        data,
+        number=number,
+        issued_on=issued_on,
+        proposals=proposals,
+        signer_name=signer_name,
+        signer_position=signer_position,
+        recipients=recipients,
     )
     return printed(html, fmt)
 
@@ -155,6 +189,178 @@ def build_rerating_document(rerating: ReRating, fmt: str = PDF) -> bytes:
             "findings": rerating.findings.strip().rstrip(".;"),
             "old_label": Level(rerating.old_level).label,
             "new_label": Level(rerating.new_level).label,
+            "signer_name": "",
+        },
+    )
+    return printed(html, fmt)
+
+
+def _self_review_identity(self_review: SelfReview) -> list[tuple[str, str]]:
+    rating = self_review.rating
+    if self_review.is_collective:
+        parent = Organization.objects.get_parent(rating.unit)
+        return [
+            (_("Tập thể"), str(rating.subject)),
+            (_("Trực thuộc"), parent.name if parent is not None else ""),
+        ]
+    member = rating.member
+    return [
+        (_("Họ và tên"), member.full_name),
+        (_("Ngày sinh"), member.date_of_birth.strftime("%d/%m/%Y")),
+        (_("Chức vụ lãnh đạo, quản lý"), member.leadership_post),
+        (_("Chi bộ"), rating.unit.name),
+    ]
+
+
+def _self_review_signer(self_review: SelfReview) -> tuple[list[str], str]:
+    """Who signs: the member himself, or the collective's head for it (HD 43, Mẫu 01/2A–2C)."""
+    rating = self_review.rating
+    if not self_review.is_collective:
+        return [_("NGƯỜI TỰ KIỂM ĐIỂM")], rating.member.full_name
+    if rating.collective is not None:
+        body = upper(rating.collective.get_kind_display())
+    elif rating.unit.kind in (OrganizationKind.GRASSROOTS_CELL, OrganizationKind.CELL):
+        body = _("CHI BỘ")
+    else:
+        body = _("ĐẢNG ỦY")
+    return [_("T/M %(body)s") % {"body": body}, _("BÍ THƯ")], ""
+
+
+@translation.override("vi")
+def build_self_review_document(self_review: SelfReview, fmt: str = PDF) -> bytes:
+    """A self-review form as its author signs it (HD 43-HD/BTCTW, Mẫu 01/2A/2B/2C; HD 21): the
+    unit's header, part A as typed (markup prints as text), the suggested issues with their
+    explanations, part B from the rating's self-scores and self-rating."""
+    from reviews.selectors.pools import score_lines
+    from reviews.selectors.self_reviews import suggested_issues
+
+    rating = self_review.rating
+    cycle = rating.cycle
+    unit = rating.unit
+    parent = Organization.objects.get_parent(unit)
+    head = replace(
+        letterhead_for(unit, bloc=cycle.organization),
+        superior_body=upper(parent.name) if parent is not None else "",
+        issuing_body=committee_name(unit),
+        recipients=(),
+    )
+    lines = score_lines(cycle, [rating]).get(rating.pk, [])
+    totals = dict.fromkeys(PART_MAXIMUM, None)
+    for line in lines:
+        if line.self_points is not None:
+            part = line.criterion.part
+            totals[part] = (totals[part] or 0) + line.self_points
+    signer_lines, signer_name = _self_review_signer(self_review)
+    finished = (
+        timezone.localtime(self_review.finished_at).date() if self_review.finished_at else None
+    )
+    html = render_to_string(
+        "reports/self_review.html",
+        {
+            "self_review": self_review,
+            "rating": rating,
+            "cycle": cycle,
+            "head": head,
+            "document_number": "",
+            "place_and_date": head.place_and_date(finished),
+            "title": upper(
+                _("Báo cáo kiểm điểm tập thể")
+                if self_review.is_collective
+                else _("Bản kiểm điểm cá nhân")
+            ),
+            "subject_name": str(rating.subject),
+            "identity": _self_review_identity(self_review),
+            "sections": self_review.sections(),
+            "issues": list(suggested_issues(rating)),
+            "lines": lines,
+            "part_totals": [
+                (CriterionPart(part).label, totals[part], maximum)
+                for part, maximum in PART_MAXIMUM.items()
+            ],
+            "self_level": rating.get_self_level_display(),
+            "signer_lines": signer_lines,
+            "signer_name": signer_name,
+        },
+    )
+    return printed(html, fmt)
+
+
+@translation.override("vi")
+def build_minutes_document(meeting: ReviewMeeting, fmt: str = PDF) -> bytes:
+    """The minutes of a review meeting (biên bản hội nghị kiểm điểm): when, where, who chaired
+    and took the minutes, attendance with the absentees' reasons, the votes per subject as the
+    rating screen took them, the conclusions; signed by the secretary and the chair."""
+    from reviews.services.meetings import meeting_subjects
+
+    cycle = meeting.cycle
+    organization = meeting.organization
+    parent = Organization.objects.get_parent(organization)
+    head = replace(
+        letterhead_for(organization, bloc=cycle.organization),
+        superior_body=upper(parent.name) if parent is not None else "",
+        issuing_body=committee_name(organization),
+    )
+    attendance = list(meeting.attendance.select_related("member"))
+    html = render_to_string(
+        "reports/minutes.html",
+        {
+            "meeting": meeting,
+            "cycle": cycle,
+            "head": head,
+            "document_number": "",
+            "place_and_date": head.place_and_date(meeting.held_on),
+            "held_on": vietnamese_date(meeting.held_on),
+            "draft_sent": meeting.draft_sent_on.strftime("%d/%m/%Y")
+            if meeting.draft_sent_on
+            else "",
+            "total": len(attendance),
+            "present": sum(1 for row in attendance if row.present),
+            "absent": [row for row in attendance if not row.present],
+            "subjects": meeting_subjects(meeting),
+            "legend": "; ".join(f"{code} — {label}" for code, label in Level.choices),
+            "conclusions": [
+                line.strip() for line in meeting.conclusions.split("\n") if line.strip()
+            ],
+        },
+    )
+    return printed(html, fmt)
+
+
+@translation.override("vi")
+def build_dossier_list(cycle: ReviewCycle, unit: Organization, fmt: str = PDF) -> bytes:
+    """The unit's dossier list (QĐ 366-QĐ/TW, Điều 17; HD 43, Mẫu 04): each item of the
+    checklist with how many papers it holds and whether they are signed scans or written by
+    kiemdiem."""
+    from reviews.selectors.dossier import dossier_lines
+
+    head = letterhead_for(unit, bloc=cycle.organization)
+    head = replace(head, recipients=(_("- %(board)s,") % {"board": head.reports_to}, _("- Lưu.")))
+    rows = []
+    for line in dossier_lines(cycle, unit):
+        notes = []
+        if line.uploaded:
+            notes.append(_("%(n)s bản có chữ ký") % {"n": line.uploaded})
+        if line.generated:
+            notes.append(_("%(n)s bản lập trên hệ thống") % {"n": line.generated})
+        if line.needs_scan:
+            notes.append(_("còn thiếu bản có chữ ký"))
+        rows.append(
+            {
+                "label": line.label,
+                "count": line.uploaded + line.generated,
+                "note": "; ".join(notes),
+            }
+        )
+    html = render_to_string(
+        "reports/dossier_list.html",
+        {
+            "cycle": cycle,
+            "unit": unit,
+            "head": head,
+            "document_number": "",
+            "place_and_date": head.place_and_date(timezone.localdate()),
+            "lines": rows,
+            "source": _("Theo %(regime)s.") % {"regime": rule_set_for(cycle.rule_set).regime},
             "signer_name": "",
         },
     )

@@ -264,6 +264,8 @@ def _frame(place: Place, element, look: Look) -> None:
     """The header or the signature block: two borderless columns (HD 36-HD/VPTW)."""
     cells = list(element.iter("td"))
     is_header = "letterhead" in _classes(element)
+    #: Minutes are signed by two, side by side: the secretary and the chair.
+    two_signers = "two-signers" in _classes(element)
     table = place.container.add_table(rows=1, cols=len(cells))
     _borderless(table)
     # The header reaches a little into the margins, as the official templates do, so the
@@ -271,11 +273,14 @@ def _frame(place: Place, element, look: Look) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     _keep_row_whole(table.rows[0])
-    widths = (Cm(9.3), Cm(8.2)) if is_header else (Mm(72), Mm(88))
+    if is_header:
+        widths = (Cm(9.3), Cm(8.2))
+    else:
+        widths = (Mm(80), Mm(80)) if two_signers else (Mm(72), Mm(88))
     for index, td in enumerate(cells):
         cell = table.rows[0].cells[index]
         table.columns[index].width = cell.width = widths[index]
-        centred = is_header or index > 0
+        centred = is_header or two_signers or index > 0
         cell_place = Place(
             container=cell,
             look=look,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from organizations.text import share_text
+from organizations.text import share_text, thousands_text
 from reviews.models import Level
 
 #: The abbreviations every party table uses for the four levels (DOMAIN.md §2).
@@ -13,7 +13,7 @@ def number(value: int | None) -> str:
     """5.000 — thousands with a dot."""
     if value is None:
         return ""
-    return f"{value:,}".replace(",", ".")
+    return thousands_text(value)
 
 
 def percent(value: float | None) -> str:

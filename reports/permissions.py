@@ -11,7 +11,7 @@ from __future__ import annotations
 from organizations.models import Organization, Role
 from reports.selectors.scope import is_bloc, is_report_node
 from reviews.models import ReviewCycle
-from reviews.permissions import Scope
+from reviews.permissions import Scope, unit_is_locked_path
 
 XLSX, PDF, DOCX, ZIP = "xlsx", "pdf", "docx", "zip"
 FORMATS = (XLSX, PDF, DOCX, ZIP)
@@ -36,3 +36,16 @@ def allowed_formats(scope: Scope, cycle: ReviewCycle, node: Organization) -> tup
         # The dossier bundle belongs to one unit's submission.
         formats = tuple(f for f in formats if f != ZIP)
     return formats
+
+
+def may_fill_document(scope: Scope, cycle: ReviewCycle, node: Organization) -> bool:
+    """The issuer's staff fill a report's number, signer and recipients before it goes out:
+    the Board for every report, a unit's clerk for his unit's, while the cycle is open and the
+    unit's report is not sent; readers only download."""
+    if not is_report_node(cycle, node) or not cycle.is_open:
+        return False
+    if node.is_grassroots and unit_is_locked_path(cycle, node.path):
+        return False  # a sent or approved report prints as it was sent
+    if scope.is_superuser or scope.covers(node.path, {Role.ORGANIZATION_BOARD}):
+        return True
+    return node.is_grassroots and scope.covers(node.path, {Role.CLERK})

@@ -1,13 +1,28 @@
 from django.urls import path
 
-from reports.views import DownloadView, ReRatingDocumentView
+from reports.views import (
+    DocumentFieldsView,
+    DossierListView,
+    DownloadView,
+    MinutesDocumentView,
+    ReRatingDocumentView,
+    SelfReviewDocumentView,
+)
 
 app_name = "reports"
 urlpatterns = [
+    path("<int:pk>/thong-tin/", DocumentFieldsView.as_view(), name="document-fields"),
+    path("<int:pk>/danh-muc/<str:fmt>/", DossierListView.as_view(), name="dossier-list"),
     path("<int:pk>/<str:fmt>/", DownloadView.as_view(), name="download"),
     path(
         "xep-loai-lai/<int:pk>/<str:fmt>/",
         ReRatingDocumentView.as_view(),
         name="rerating-document",
+    ),
+    path("hoi-nghi/<int:pk>/<str:fmt>/", MinutesDocumentView.as_view(), name="minutes-document"),
+    path(
+        "ban-kiem-diem/<int:pk>/<str:fmt>/",
+        SelfReviewDocumentView.as_view(),
+        name="self-review-document",
     ),
 ]

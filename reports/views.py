@@ -9,19 +9,40 @@ progress page would only pay off well above that size.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
 from organizations.http import private_bytes_response
 from organizations.models import Organization
 from reports.bundle import build_bundle, unit_slug
-from reports.documents import build_report, build_rerating_document
+from reports.documents import (
+    build_dossier_list,
+    build_minutes_document,
+    build_report,
+    build_rerating_document,
+    build_self_review_document,
+)
 from reports.excel import build_workbook
-from reports.permissions import DOCUMENT_FORMATS, DOCX, FORMATS, PDF, XLSX, allowed_formats
-from reviews.models import ReRating
+from reports.forms import DocumentFieldsForm
+from reports.letterhead import letterhead_for
+from reports.models import DocumentFields
+from reports.permissions import (
+    DOCUMENT_FORMATS,
+    DOCX,
+    FORMATS,
+    PDF,
+    XLSX,
+    allowed_formats,
+    may_fill_document,
+)
+from reports.services import document_fields_save
+from reviews.models import ReRating, ReviewMeeting, SelfReview
+from reviews.permissions import Scope, may_read_meeting, may_read_self_review
 from reviews.views.ratings import CycleMixin
 
 CONTENT_TYPES = {
@@ -34,11 +55,15 @@ FILE_STEMS = {XLSX: "bieu-thong-ke", PDF: "bao-cao", DOCX: "bao-cao", "zip": "ho
 
 
 def export(cycle, node, fmt: str, **document_fields) -> bytes:
-    """The file of `fmt`; `document_fields` (number, issued_on) fill the printed report."""
+    """The file of `fmt`. A printed report takes the fields kept with it (`DocumentFields`),
+    each overridden by a non-blank one given here (the command's --number, --date)."""
     if fmt == XLSX:
         return build_workbook(cycle, node)
     if fmt in DOCUMENT_FORMATS:
-        return build_report(cycle, node, fmt, **document_fields)
+        stored = DocumentFields.objects.filter(cycle=cycle, organization=node).first()
+        options = stored.as_options() if stored is not None else {}
+        options.update({name: value for name, value in document_fields.items() if value})
+        return build_report(cycle, node, fmt, **options)
     return build_bundle(cycle, node)
 
 
@@ -82,5 +107,132 @@ class ReRatingDocumentView(CycleMixin, View):
         return private_bytes_response(
             build_rerating_document(rerating, fmt),
             filename=f"quyet-dinh-xep-loai-lai-{rerating.pk}.{fmt}",
+            content_type=CONTENT_TYPES[fmt],
+        )
+
+
+class SelfReviewDocumentView(LoginRequiredMixin, View):
+    """GET: a self-review form as PDF or Word, for those who may read it (else 404)."""
+
+    def get(self, request, pk: int, fmt: str = PDF):
+        if fmt not in DOCUMENT_FORMATS:
+            raise Http404
+        self_review = get_object_or_404(
+            SelfReview.objects.select_related(
+                "rating__cycle__organization",
+                "rating__member__account",
+                "rating__organization",
+                "rating__collective",
+                "rating__unit",
+                "rating__pool__owner",
+            ),
+            rating_id=pk,
+        )
+        rating = self_review.rating
+        if not may_read_self_review(Scope(request.user, rating.cycle), rating):
+            raise Http404
+        stem = "bao-cao-kiem-diem" if self_review.is_collective else "ban-kiem-diem"
+        return private_bytes_response(
+            build_self_review_document(self_review, fmt),
+            filename=f"{stem}-{rating.cycle.year}-{rating.pk}.{fmt}",
+            content_type=CONTENT_TYPES[fmt],
+        )
+
+
+class DocumentFieldsView(CycleMixin, View):
+    """The number, date, signer, recipients and proposals of a node's report, filled by the
+    Board (any report) or the unit's clerk (his unit's) before export, and kept with it."""
+
+    template_name = "reports/document_fields.html"
+
+    def get_node(self, pk: int) -> Organization:
+        node = get_object_or_404(Organization.objects.subtree_of(self.cycle.organization), pk=pk)
+        if not may_fill_document(self.scope, self.cycle, node):
+            raise Http404
+        return node
+
+    def render_page(self, request, node, form):
+        self.defaults_shown(node, form)
+        stored = DocumentFields.objects.filter(cycle=self.cycle, organization=node).first()
+        changes = stored.changes.select_related("changed_by")[:20] if stored else []
+        labels = {name: DocumentFields._meta.get_field(name).verbose_name for name in form.fields}
+        return render(
+            request,
+            self.template_name,
+            {
+                "cycle": self.cycle,
+                "node": node,
+                "form": form,
+                "stored": stored,
+                "changes": changes,
+                "labels": labels,
+                "formats": DOCUMENT_FORMATS,
+            },
+        )
+
+    def get(self, request, pk: int):
+        node = self.get_node(pk)
+        stored = DocumentFields.objects.filter(cycle=self.cycle, organization=node).first()
+        return self.render_page(request, node, DocumentFieldsForm(instance=stored))
+
+    def defaults_shown(self, node, form) -> None:
+        """What a blank field prints, as its placeholder (the letterhead's own)."""
+        head = letterhead_for(node, bloc=self.cycle.organization)
+        form.fields["number"].widget.attrs["placeholder"] = head.document_number("…")
+        form.fields["signer_position"].widget.attrs["placeholder"] = head.signer_position
+        form.fields["recipients"].widget.attrs["placeholder"] = "\n".join(head.recipients)
+
+    def post(self, request, pk: int):
+        node = self.get_node(pk)
+        form = DocumentFieldsForm(request.POST)
+        if form.is_valid():
+            try:
+                document_fields_save(
+                    cycle=self.cycle,
+                    organization=node,
+                    acting_user=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã lưu thông tin văn bản."))
+                return redirect("reports:document-fields", pk=node.pk)
+        return self.render_page(request, node, form)
+
+
+class MinutesDocumentView(LoginRequiredMixin, View):
+    """GET: a review meeting's minutes as PDF or Word, for those who may read them (else 404)."""
+
+    def get(self, request, pk: int, fmt: str = PDF):
+        if fmt not in DOCUMENT_FORMATS:
+            raise Http404
+        meeting = get_object_or_404(
+            ReviewMeeting.objects.select_related(
+                "cycle__organization", "organization", "chair", "secretary"
+            ),
+            pk=pk,
+        )
+        if not may_read_meeting(Scope(request.user, meeting.cycle), meeting.organization):
+            raise Http404
+        return private_bytes_response(
+            build_minutes_document(meeting, fmt),
+            filename=f"bien-ban-hoi-nghi-{meeting.cycle.year}-{unit_slug(meeting.organization)}.{fmt}",
+            content_type=CONTENT_TYPES[fmt],
+        )
+
+
+class DossierListView(CycleMixin, View):
+    """GET: a unit's dossier list (Mẫu 04) as PDF or Word, for those who download its report."""
+
+    def get(self, request, pk: int, fmt: str = PDF):
+        if fmt not in DOCUMENT_FORMATS:
+            raise Http404
+        unit = get_object_or_404(Organization.objects.subtree_of(self.cycle.organization), pk=pk)
+        if not unit.is_grassroots or fmt not in allowed_formats(self.scope, self.cycle, unit):
+            raise Http404
+        return private_bytes_response(
+            build_dossier_list(self.cycle, unit, fmt),
+            filename=f"danh-muc-ho-so-{self.cycle.year}-{unit_slug(unit)}.{fmt}",
             content_type=CONTENT_TYPES[fmt],
         )

@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from organizations.widgets import SearchSelect
-from reviews.models import CriterionPart, Level, ShortcomingsFixed
+from reviews.models import (
+    SECTION_FIELDS,
+    SECTION_MAX_LENGTH,
+    CriterionPart,
+    Level,
+    ShortcomingsFixed,
+)
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
 MAX_VOTES = 10_000
@@ -253,3 +259,72 @@ class PoolFilterForm(forms.Form):
             )
             field.widget.choices = field.choices
         field.widget.attrs.update({"class": "form-select form-select-sm", "id": "chi_bo"})
+
+
+class SelfReviewSectionsForm(forms.Form):
+    """Part A of a self-review, one text per section; `form_version` is the version the page
+    was read at. Length is checked by the service, which names the limit (the textarea stops
+    typing at it too)."""
+
+    form_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, self_review, **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in self_review.sections():
+            self.fields[section.field] = forms.CharField(
+                label=f"{section.numeral}. {section.title}",
+                required=False,
+                strip=False,
+                initial=section.text,
+                widget=forms.Textarea(
+                    attrs={"rows": 6, "maxlength": SECTION_MAX_LENGTH, "class": "form-control"}
+                ),
+            )
+        self.fields["form_version"].initial = self_review.version
+
+    def sections(self) -> dict[str, str]:
+        """The sections the request carries (a request without one leaves it as it is)."""
+        return {
+            field: self.cleaned_data[field]
+            for field, _numeral in SECTION_FIELDS
+            if field in self.data and field in self.cleaned_data
+        }
+
+
+class MeetingForm(forms.Form):
+    """The minutes' own fields; attendance comes as `member` ids with `present_<id>` and
+    `reason_<id>` (checked by the service against those who belong to the meeting)."""
+
+    held_on = forms.DateField(label=_("Ngày họp (dd/mm/yyyy)"))
+    starts_at = forms.TimeField(
+        label=_("Bắt đầu lúc (giờ:phút)"),
+        required=False,
+        widget=forms.TimeInput(format="%H:%M"),
+    )
+    place = forms.CharField(label=_("Địa điểm"), max_length=255)
+    chair = forms.TypedChoiceField(label=_("Chủ trì"), coerce=int, required=False, empty_value=None)
+    secretary = forms.TypedChoiceField(
+        label=_("Thư ký"), coerce=int, required=False, empty_value=None
+    )
+    draft_sent_on = forms.DateField(
+        label=_("Ngày gửi dự thảo báo cáo kiểm điểm (dd/mm/yyyy)"), required=False
+    )
+    conclusions = forms.CharField(
+        label=_("Kết luận của hội nghị"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": SECTION_MAX_LENGTH}),
+    )
+    #: The minutes' version the page was read at; 0 while none were recorded.
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(member.pk, member.full_name) for member in participants]
+        self.fields["chair"].choices = choices
+        self.fields["secretary"].choices = choices
+        for name, field in self.fields.items():
+            if name != "version":
+                field.widget.attrs.setdefault(
+                    "class", "form-select" if name in ("chair", "secretary") else "form-control"
+                )

@@ -154,3 +154,76 @@ def row_rights(
         decision=decides,
         facts=clerk or decides,
     )
+
+
+def is_author(user, rating: Rating) -> bool:
+    """The member the rating is about, logged in with his own account (`Member.account`)."""
+    member = rating.member if rating.member_id is not None else None
+    return (
+        member is not None
+        and getattr(user, "is_authenticated", False)
+        and member.account_id == user.pk
+    )
+
+
+def unit_is_locked_path(cycle: ReviewCycle, path: str) -> bool:
+    """The grassroots unit at or above `path` has sent its report (or had it approved): its
+    ratings, forms and minutes are read-only."""
+    step = Organization.steplen
+    prefixes = [path[:end] for end in range(step, len(path) + 1, step)]
+    return (
+        Submission.objects.locked()
+        .filter(cycle_id=cycle.pk, organization__path__in=prefixes)
+        .exists()
+    )
+
+
+def unit_is_locked(rating: Rating) -> bool:
+    """The subject's grassroots unit has sent its report (or had it approved): read-only."""
+    return unit_is_locked_path(rating.cycle, rating.unit.path)
+
+
+def may_read_self_review(scope: Scope, rating: Rating) -> bool:
+    """Its author, his unit's clerk and cell secretary, the deciding body and the Board; nobody
+    else (issue #14: another reader gets a 404)."""
+    if scope.is_superuser or is_author(scope.user, rating):
+        return True
+    path = subject_path(rating)
+    if scope.covers(path, {Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD}):
+        return True
+    return scope.can_decide(rating.pool)
+
+
+def may_write_self_review(scope: Scope, rating: Rating) -> bool:
+    """The author, or his unit's clerk on his behalf (the Office for the bloc's leaders), while
+    the cycle is open and the unit's report is not sent."""
+    if not rating.cycle.is_open:
+        return False
+    if scope.is_superuser:
+        return True
+    writer = is_author(scope.user, rating) or scope.covers(subject_path(rating), {Role.CLERK})
+    if rating.pool.owner.depth == 1 and rating.pool.subject_kind in LEADERSHIP_KINDS:
+        writer = writer or scope.covers(rating.pool.owner.path, {Role.OFFICE})
+    return writer and not unit_is_locked(rating)
+
+
+def may_read_meeting(scope: Scope, organization: Organization) -> bool:
+    """The minutes of a body's meeting: its clerk and cell secretary, the Board, the Office for
+    the bloc's own (issue #14, point 2)."""
+    roles = {Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD}
+    if organization.depth == 1:
+        roles.add(Role.OFFICE)
+    return scope.is_superuser or scope.covers(organization.path, roles)
+
+
+def may_write_meeting(scope: Scope, cycle: ReviewCycle, organization: Organization) -> bool:
+    """Its clerk records the minutes (a cell's secretary those of his cell; the Office those of
+    the bloc), while the cycle is open and the unit's report is not sent."""
+    if not cycle.is_open:
+        return False
+    if organization.depth == 1:
+        roles = {Role.OFFICE, Role.ORGANIZATION_BOARD}
+    else:
+        roles = {Role.CLERK, Role.CELL_SECRETARY}
+    writer = scope.is_superuser or scope.covers(organization.path, roles)
+    return writer and not unit_is_locked_path(cycle, organization.path)

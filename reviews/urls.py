@@ -4,8 +4,10 @@ from reviews.views import (
     criteria,
     dashboard,
     guidance,
+    meetings,
     peer_groups,
     ratings,
+    self_reviews,
     submissions,
     suggestions,
 )
@@ -45,6 +47,8 @@ urlpatterns = [
     path("xep-loai/<int:pk>/", ratings.RatingUpdateView.as_view(), name="rating-update"),
     path("xep-loai/<int:pk>/dieu-chinh/", ratings.OverrideView.as_view(), name="rating-override"),
     path("xep-loai/<int:pk>/lich-su/", ratings.RatingHistoryView.as_view(), name="rating-history"),
+    path("ban-kiem-diem/<int:pk>/", self_reviews.SelfReviewView.as_view(), name="self-review"),
+    path("hoi-nghi/<int:pk>/", meetings.MeetingView.as_view(), name="meeting"),
 ]
 urlpatterns += [
     path("tieu-chi/<str:framework>/", criteria.CriteriaView.as_view(), name="criteria"),

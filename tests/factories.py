@@ -39,6 +39,7 @@ from organizations.models import (
     Role,
     RoleAssignment,
 )
+from reports.models import DocumentFields, DocumentFieldsChange
 from reviews.models import (
     Criterion,
     CriterionPart,
@@ -51,6 +52,7 @@ from reviews.models import (
     Framework,
     GuidingDocument,
     Level,
+    MeetingAttendance,
     Notification,
     Pool,
     PoolFlag,
@@ -65,7 +67,12 @@ from reviews.models import (
     RatingChange,
     ReRating,
     ReviewCycle,
+    ReviewMeeting,
+    ReviewMeetingChange,
     RuleSetCode,
+    SelfReview,
+    SelfReviewChange,
+    SelfReviewForm,
     SubjectKind,
     Submission,
     SubmissionState,
@@ -610,3 +617,73 @@ class SuggestionEventFactory(factory.django.DjangoModelFactory):
 
     suggestion = factory.SubFactory(SuggestionFactory)
     action = SuggestionEvent.Action.DRAFTED
+
+
+class SelfReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfReview
+
+    rating = factory.SubFactory(RatingFactory)
+    form = SelfReviewForm.UNSCORED_INDIVIDUAL
+    strengths = "Hoàn thành nhiệm vụ được giao."
+    shortcomings = "Có lúc chưa chủ động."
+    remedies = "Lập kế hoạch công việc hằng tuần."
+
+
+class SelfReviewChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelfReviewChange
+
+    self_review = factory.SubFactory(SelfReviewFactory)
+    action = SelfReviewChange.Action.SAVED
+    sections = ["strengths"]
+
+
+class DocumentFieldsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentFields
+
+    cycle = factory.SubFactory(ReviewCycleFactory)
+    organization = factory.SelfAttribute("cycle.organization")
+    number = "12"
+    signer_name = "Nguyễn Văn Ký"
+
+
+class DocumentFieldsChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DocumentFieldsChange
+
+    document = factory.SubFactory(DocumentFieldsFactory)
+    old_values = {"number": ""}
+    new_values = {"number": "12"}
+
+
+class ReviewMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewMeeting
+
+    cycle = factory.SubFactory(ReviewCycleFactory)
+    organization = factory.LazyAttribute(
+        lambda meeting: CellFactory(
+            parent=GrassrootsCommitteeFactory(parent=meeting.cycle.organization)
+        )
+    )
+    held_on = datetime.date(2021, 11, 12)
+    place = "Hội trường Sở"
+
+
+class MeetingAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAttendance
+
+    meeting = factory.SubFactory(ReviewMeetingFactory)
+    member = factory.LazyAttribute(lambda row: MemberFactory(organization=row.meeting.organization))
+    present = True
+
+
+class ReviewMeetingChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewMeetingChange
+
+    meeting = factory.SubFactory(ReviewMeetingFactory)
+    fields = ["place"]

@@ -9,7 +9,7 @@ from django.apps import apps
 from organizations.models import Organization
 from tests import factories
 
-APP_LABELS = ("organizations", "members", "reviews")
+APP_LABELS = ("organizations", "members", "reviews", "reports")
 MODELS = [model for label in APP_LABELS for model in apps.get_app_config(label).get_models()]
 FACTORIES = sorted(
     (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 
 from reports.formatting import number, percent
-from reports.permissions import allowed_formats
+from reports.permissions import allowed_formats, may_fill_document
 from reports.selectors import StatRow, suggestion_target
 from reports.selectors.lists import question_answer, question_text
 from reviews.models import Level, NotRatedReason
@@ -15,19 +15,18 @@ from reviews.selectors import CYCLE_SESSION_KEY, cycle_for_user
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def report_formats(context, unit) -> tuple[str, ...]:
-    """The formats the current user may download for `unit` in the page's cycle (or his
-    cycle); () for none. The user's scope is read once per request and kept on it."""
+def _scope_and_cycle(context):
+    """The current user's scope in the page's cycle (or his cycle), read once per request and
+    kept on it; (None, None) for an anonymous user or without a cycle."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
-    if unit is None or user is None or not user.is_authenticated:
-        return ()
+    if user is None or not user.is_authenticated:
+        return None, None
     session = getattr(request, "session", None)
     chosen = session.get(CYCLE_SESSION_KEY) if session is not None else None
     cycle = context.get("cycle") or cycle_for_user(user, chosen)
     if cycle is None:
-        return ()
+        return None, None
     scopes = getattr(request, "_report_scopes", None)
     if scopes is None:
         scopes = {}
@@ -35,8 +34,23 @@ def report_formats(context, unit) -> tuple[str, ...]:
             request._report_scopes = scopes
     if cycle.pk not in scopes:
         scopes[cycle.pk] = Scope(user, cycle)
-    scope = scopes[cycle.pk]
+    return scopes[cycle.pk], cycle
+
+
+@register.simple_tag(takes_context=True)
+def report_formats(context, unit) -> tuple[str, ...]:
+    """The formats the current user may download for `unit`; () for none."""
+    scope, cycle = _scope_and_cycle(context)
+    if unit is None or scope is None:
+        return ()
     return allowed_formats(scope, cycle, unit)
+
+
+@register.simple_tag(takes_context=True)
+def fills_report(context, unit) -> bool:
+    """Whether the current user fills the number, signer and recipients of `unit`'s report."""
+    scope, cycle = _scope_and_cycle(context)
+    return unit is not None and scope is not None and may_fill_document(scope, cycle, unit)
 
 
 @register.filter

@@ -1,8 +1,8 @@
 """The reviews app's models, one module per sub-domain; import them from here.
 
 levels (levels, regimes, quota settings) ← cycles ← pools ← ratings ← submissions,
-notifications, suggestions, guidance; transitions (the state machines and the base of every
-state-move record) below them all.
+notifications, suggestions, guidance, self-reviews, meetings; transitions (the state machines
+and the base of every state-move record) below them all.
 """
 
 from reviews.models.cycles import (
@@ -36,6 +36,12 @@ from reviews.models.levels import (
     QuotaRounding,
     RuleSetCode,
 )
+from reviews.models.meetings import (
+    CONCLUSIONS_MAX_LENGTH,
+    MeetingAttendance,
+    ReviewMeeting,
+    ReviewMeetingChange,
+)
 from reviews.models.notifications import Notification
 from reviews.models.pools import (
     POOL_TRANSITIONS,
@@ -61,6 +67,14 @@ from reviews.models.ratings import (
     unit_id_of,
 )
 from reviews.models.scores import Criterion, CriterionScore
+from reviews.models.self_reviews import (
+    FORM_OF_FRAMEWORK,
+    SECTION_FIELDS,
+    SECTION_MAX_LENGTH,
+    SelfReview,
+    SelfReviewChange,
+    SelfReviewForm,
+)
 from reviews.models.submissions import (
     REQUIRED_DOSSIER_KINDS,
     SUBMISSION_LOCKED_STATES,
@@ -87,8 +101,10 @@ from reviews.models.suggestions import (
 from reviews.models.transitions import StateMachine, TransitionRecord
 
 __all__ = [
+    "CONCLUSIONS_MAX_LENGTH",
     "CYCLE_SETTING_FIELDS",
     "CYCLE_TRANSITIONS",
+    "FORM_OF_FRAMEWORK",
     "ISSUE_TRANSITIONS",
     "LEVEL_RANK",
     "LEVEL_SHORT_LABELS",
@@ -99,6 +115,8 @@ __all__ = [
     "RATED",
     "REQUIRED_DOSSIER_KINDS",
     "SCORE_BAND_FIELDS",
+    "SECTION_FIELDS",
+    "SECTION_MAX_LENGTH",
     "SUBMISSION_LOCKED_STATES",
     "SUBMISSION_TRANSITIONS",
     "SUGGESTION_TRANSITIONS",
@@ -116,6 +134,7 @@ __all__ = [
     "GuidingDocument",
     "IssueState",
     "Level",
+    "MeetingAttendance",
     "NotRatedReason",
     "Notification",
     "Pool",
@@ -138,7 +157,12 @@ __all__ = [
     "ReRating",
     "ReviewCycle",
     "ReviewCycleQuerySet",
+    "ReviewMeeting",
+    "ReviewMeetingChange",
     "RuleSetCode",
+    "SelfReview",
+    "SelfReviewChange",
+    "SelfReviewForm",
     "ShortcomingsFixed",
     "StateMachine",
     "SubjectKind",

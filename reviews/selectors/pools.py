@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
 from organizations.models import Organization
@@ -22,6 +23,7 @@ from reviews.permissions import (
     Scope,
     grassroots_path,
     locked_unit_paths,
+    may_read_self_review,
     row_rights,
     subject_path,
 )
@@ -79,6 +81,16 @@ class PoolRow:
     group: Organization
     #: The criteria of the subject's framework with its points (cycles with scores).
     scores: list[ScoreLine] = field(default_factory=list)
+    #: Whether the user may open the subject's self-review (its readers only, issue #14).
+    reads_self_review: bool = False
+
+    @property
+    def self_review(self):
+        """The stored self-review, or None while none is written."""
+        try:
+            return self.rating.self_review
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def fact_inputs(self) -> list[tuple[str, str, str, object]]:
@@ -192,11 +204,12 @@ def pool_rows(
             "collective__organization",
             "pool",
             "transferred_from",
+            "self_review",
         )
     )
     hierarchy = Hierarchy(pool.cycle.organization)
     locked = locked_unit_paths(pool.cycle)
-    score_lines = _score_lines(pool.cycle, ratings)
+    lines = score_lines(pool.cycle, ratings)
     rows = []
     for rating, verdict in zip(ratings, eligibilities(ratings, cycle=pool.cycle), strict=True):
         rating.pool = pool
@@ -213,14 +226,15 @@ def pool_rows(
                 eligibility=verdict,
                 rights=rights,
                 group=group,
-                scores=score_lines.get(rating.pk, []),
+                scores=lines.get(rating.pk, []),
+                reads_self_review=rating.is_reviewed and may_read_self_review(scope, rating),
             )
         )
     rows.sort(key=lambda row: (row.group.path, _row_name_key(row.rating)))
     return rows
 
 
-def _score_lines(cycle, ratings: list[Rating]) -> dict[int, list[ScoreLine]]:
+def score_lines(cycle, ratings: list[Rating]) -> dict[int, list[ScoreLine]]:
     """Each rating's criteria with its points, in two queries (none without scores)."""
     if not cycle.uses_scores or not ratings:
         return {}

@@ -10,6 +10,7 @@ from django.views.generic import ListView, TemplateView
 from organizations.permissions import active_assignments, assignments_on
 from reviews.models import Notification, Submission
 from reviews.selectors import CYCLE_SESSION_KEY, cycle_for_user, cycles_for_user, progress_in_scope
+from reviews.selectors.self_reviews import own_ratings
 from reviews.services.notifications import notifications_mark_read
 
 
@@ -27,6 +28,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             else active_assignments(self.request.user)
         )
         context["assignments"] = assignments
+        context["own_ratings"] = own_ratings(self.request.user)[:10]
         context["cycle"] = cycle
         if cycle is not None:
             nodes = [a.organization for a in assignments]

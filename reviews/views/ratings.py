@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from organizations.models import Organization
+from organizations.models import MEMBER_HOLDING_KINDS, Organization
 from organizations.text import percent_text
 from organizations.widgets import PickerView
 from reviews.forms import (
@@ -24,7 +24,7 @@ from reviews.forms import (
     ReRatingForm,
 )
 from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, PoolFlagKind, Rating, SubjectKind
-from reviews.permissions import Scope
+from reviews.permissions import Scope, may_read_meeting
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
 from reviews.rules import rule_set_for
 from reviews.selectors import (
@@ -163,6 +163,13 @@ class PoolView(CycleMixin, TemplateView):
                 search_url=reverse("reviews:pool-groups", args=[pool.pk]),
             ),
             proposals_pending=sum(group.proposals_pending for group in groups),
+            # Each cell's review meeting, for those who read its minutes.
+            minutes_groups={
+                group.organization.pk
+                for group in groups
+                if group.organization.kind in MEMBER_HOLDING_KINDS
+                and may_read_meeting(self.scope, group.organization)
+            },
             is_member_pool=pool.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER),
             uses_peer_groups=rule_set_for(self.cycle.rule_set).uses_peer_groups,
             exception=pool.exceptions.in_force().select_related("granted_by").first(),

@@ -17,17 +17,21 @@ from reviews.models import (
     DossierItem,
     DossierKind,
     Pool,
+    ReviewMeeting,
     Submission,
     SubmissionState,
 )
+from reviews.permissions import may_read_meeting
 from reviews.quota import quotas_by_pool
 from reviews.rules import rule_set_for
+from reviews.selectors.dossier import dossier_lines
 from reviews.services import (
     dossier_item_add,
     dossier_item_remove,
     submission_change_state,
     submission_problems,
 )
+from reviews.services.meetings import meeting_bodies
 from reviews.views.ratings import CycleMixin, error_messages
 
 
@@ -99,18 +103,26 @@ class SubmissionView(SubmissionMixin, TemplateView):
         editable = self.cycle.is_open and not submission.is_locked
         items = list(submission.dossier_items.present().select_related("uploaded_by"))
         rules = rule_set_for(self.cycle.rule_set)
-        present = {item.kind for item in items}
-        checklist = [
-            (DossierKind(kind).label, kind in rules.required_dossier_kinds, kind in present)
-            for kind in rules.dossier_kinds
-        ]
+        unit = submission.organization
+        meetings = {
+            meeting.organization_id: meeting
+            for meeting in ReviewMeeting.objects.filter(
+                cycle=self.cycle, organization__path__startswith=unit.path
+            )
+        }
+        reads_minutes = may_read_meeting(self.scope, unit)
         context.update(
             cycle=self.cycle,
             submission=submission,
             pools=[(pool, quotas[pool.pk]) for pool in pools],
             problems=submission_problems(submission) if not submission.is_locked else [],
             items=items,
-            checklist=checklist,
+            checklist=dossier_lines(self.cycle, unit),
+            meeting_bodies=[
+                (body, meetings.get(body.pk)) for body in meeting_bodies(self.cycle, unit)
+            ]
+            if reads_minutes
+            else [],
             transitions=submission.transitions.select_related("changed_by"),
             can_submit=self.is_clerk(submission) and editable,
             can_upload=self.is_clerk(submission) and editable,

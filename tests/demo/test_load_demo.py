@@ -353,3 +353,28 @@ def test_2026_has_members_not_reviewed_and_units_at_every_stage(cycles_2026):
     )
     states = set(Submission.objects.filter(cycle__year=2026).values_list("state", flat=True))
     assert {SubmissionState.APPROVED, SubmissionState.SUBMITTED, SubmissionState.DRAFT} <= states
+
+
+def test_the_demo_holds_the_papers_kiemdiem_writes(demo_output, client):
+    """A member writing his own self-review in both years (2026 pre-filled from 2021), forms
+    his clerk wrote, and a cell's minutes in both years, the 2026 one warned about (issue #14)."""
+    from django.contrib.auth import get_user_model
+
+    from reviews.models import ReviewMeeting, SelfReview
+    from reviews.services.meetings import draft_warning
+
+    author = get_user_model().objects.get(username="dangvien")
+    own = SelfReview.objects.filter(rating__member__account=author).order_by("rating__cycle__year")
+    assert [(form.rating.cycle.year, form.is_finished) for form in own] == [
+        (2021, True),
+        (2026, False),
+    ]
+    assert own[1].last_shortcomings == own[0].shortcomings
+    assert SelfReview.objects.filter(finished_at__isnull=False).count() >= 8
+    meetings = {m.cycle.year: m for m in ReviewMeeting.objects.all()}
+    assert set(meetings) == {2021, 2026}
+    assert draft_warning(meetings[2021]) == ""
+    assert "chưa đủ 3 ngày làm việc" in draft_warning(meetings[2026])
+    client.force_login(author)
+    home = client.get("/")
+    assert "Bản kiểm điểm của tôi" in home.text
