@@ -15,8 +15,9 @@ from demo.data_2021 import DEMO_PASSWORD, SECRETARY_CELL, Account
 from demo.year_2021 import _aware, demo_account_create
 from members.services import member_update
 from organizations.models import Organization
-from reviews.models import Rating, ReviewCycle, SubjectKind
+from reviews.models import QUARTERS, Level, Rating, ReviewCycle, SubjectKind, quarter_deadline
 from reviews.services.meetings import Presence, meeting_participants, meeting_record
+from reviews.services.quarters import quarter_assess, quarter_self_assess
 from reviews.services.self_reviews import self_review_finish, self_review_open, self_review_save
 
 #: The member who writes his own form (his name is the demo member's, set when linked).
@@ -156,7 +157,58 @@ def papers_2026(builder: Any, cycle: ReviewCycle, cell: Organization) -> None:
         held_on=datetime.date(2026, 11, 26),
         draft_sent_on=datetime.date(2026, 11, 24),
     )
+    _quarters(cycle, cell, clerk)
 
+
+def _quarters(cycle, cell, clerk) -> None:
+    """Q1–Q3 of the cell's people, self-assessed and assessed by the 15th of each quarter's
+    last month (KL 198); one member twice "Không hoàn thành nhiệm vụ" in a row, so the Board's
+    dashboard lists him for the personnel body. Each quarter's level follows the year's."""
+    ratings = list(
+        Rating.objects.filter(cycle=cycle, unit=cell, not_rated_reason="")
+        .filter(subject_kind__in=[SubjectKind.MEMBER, SubjectKind.LEADER])
+        .select_related("cycle", "member", "unit", "pool")
+        .order_by("subject_kind", "member__sort_key")
+    )
+    weak = next(
+        (
+            r
+            for r in reversed(ratings)
+            if r.subject_kind == SubjectKind.MEMBER
+            and r.decision_level in ("", Level.COMPLETED, Level.NOT_COMPLETED)
+        ),
+        None,
+    )
+    for rating in ratings:
+        year_level = rating.decision_level or rating.proposal_level or Level.GOOD
+        for quarter in QUARTERS:
+            level = year_level
+            if rating == weak and quarter in (2, 3):
+                level = Level.NOT_COMPLETED
+            deadline = quarter_deadline(cycle.year, quarter)
+            at = _aware(deadline - datetime.timedelta(days=5), 9, 0)
+            row = quarter_self_assess(
+                rating=rating,
+                quarter=quarter,
+                tasks=QUARTER_TASKS,
+                results=QUARTER_RESULTS,
+                self_level=year_level,
+                acting_user=clerk,
+                at=at,
+            )
+            quarter_assess(
+                rating=rating,
+                quarter=quarter,
+                level=level,
+                comment="",
+                acting_user=clerk,
+                expected_version=row.version,
+                at=at + datetime.timedelta(days=3),
+            )
+
+
+QUARTER_TASKS = "Tham mưu các văn bản thuộc lĩnh vực phụ trách; tham gia các đoàn kiểm tra."
+QUARTER_RESULTS = "Hoàn thành các nhiệm vụ được giao trong quý đúng tiến độ."
 
 CONCLUSIONS = (
     "Hội nghị thống nhất kết quả tự kiểm điểm của các đồng chí đảng viên; các đồng chí có hạn "

@@ -507,6 +507,12 @@ class _Year2026:
             title=CYCLE_TITLE_2026,
             legal_references="\n".join(LEGAL_REFERENCES_2026),
             acting_user=self.board,
+            # The Đảng bộ UBND tỉnh adopted both roll-up rules of the quarterly evaluation.
+            **(
+                {"quarter_bars_excellent": True, "quarters_flag_personnel": True}
+                if root.code == GOVERNMENT_ROOT[0]
+                else {}
+            ),
         )
         return cycle_change_status(cycle=cycle, status=CycleStatus.OPEN, acting_user=self.board)
 

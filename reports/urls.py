@@ -4,6 +4,7 @@ from reports.views import (
     DocumentFieldsView,
     DossierListView,
     DownloadView,
+    ExcellentStreaksExportView,
     MinutesDocumentView,
     ReRatingDocumentView,
     SelfReviewDocumentView,
@@ -12,6 +13,11 @@ from reports.views import (
 app_name = "reports"
 urlpatterns = [
     path("<int:pk>/thong-tin/", DocumentFieldsView.as_view(), name="document-fields"),
+    path(
+        "<int:pk>/xuat-sac-lien-tuc/xlsx/",
+        ExcellentStreaksExportView.as_view(),
+        name="excellent-streaks",
+    ),
     path("<int:pk>/danh-muc/<str:fmt>/", DossierListView.as_view(), name="dossier-list"),
     path("<int:pk>/<str:fmt>/", DownloadView.as_view(), name="download"),
     path(

@@ -19,6 +19,7 @@ from django.views import View
 
 from organizations.http import private_bytes_response
 from organizations.models import Organization
+from organizations.permissions import visible_organizations
 from reports.bundle import build_bundle, unit_slug
 from reports.documents import (
     build_dossier_list,
@@ -41,6 +42,7 @@ from reports.permissions import (
     may_fill_document,
 )
 from reports.services import document_fields_save
+from reports.streaks import build_streaks_workbook
 from reviews.models import ReRating, ReviewMeeting, SelfReview
 from reviews.permissions import Scope, may_read_meeting, may_read_self_review
 from reviews.views.ratings import CycleMixin
@@ -235,4 +237,25 @@ class DossierListView(CycleMixin, View):
             build_dossier_list(self.cycle, unit, fmt),
             filename=f"danh-muc-ho-so-{self.cycle.year}-{unit_slug(unit)}.{fmt}",
             content_type=CONTENT_TYPES[fmt],
+        )
+
+
+class ExcellentStreaksExportView(CycleMixin, View):
+    """GET: the members of a unit "Hoàn thành xuất sắc nhiệm vụ" N years running, as Excel."""
+
+    def get(self, request, pk: int):
+        nodes = visible_organizations(request.user).filter(
+            path__startswith=self.cycle.organization.path
+        )
+        unit = get_object_or_404(nodes, pk=pk)
+        asked = request.GET.get("nam", "")
+        years = (
+            int(asked)
+            if asked.isdigit() and 2 <= int(asked) <= 20
+            else self.cycle.commendation_years
+        )
+        return private_bytes_response(
+            build_streaks_workbook(self.cycle, unit, years=years),
+            filename=f"xuat-sac-{years}-nam-{self.cycle.year}-{unit_slug(unit)}.xlsx",
+            content_type=CONTENT_TYPES[XLSX],
         )

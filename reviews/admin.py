@@ -127,6 +127,11 @@ class ReviewCycleAdmin(ServiceWriteMixin, VietnameseSearchMixin, admin.ModelAdmi
                 )
             },
         ),
+        (
+            _("Đánh giá hằng quý (quy định của cấp ủy)"),
+            {"fields": ("quarter_bars_excellent", "quarters_flag_personnel")},
+        ),
+        (_("Khen thưởng"), {"fields": ("commendation_years",)}),
     )
 
     def get_fieldsets(self, request, obj=None):

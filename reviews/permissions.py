@@ -227,3 +227,16 @@ def may_write_meeting(scope: Scope, cycle: ReviewCycle, organization: Organizati
         roles = {Role.CLERK, Role.CELL_SECRETARY}
     writer = scope.is_superuser or scope.covers(organization.path, roles)
     return writer and not unit_is_locked_path(cycle, organization.path)
+
+
+def may_assess_quarter(scope: Scope, rating: Rating) -> bool:
+    """Whoever manages the person directly assesses his quarter: for a member, his cell's
+    secretary or his unit's clerk; for a leader, the body that decides his rating (QĐ 366;
+    KL 198). While the cycle is open."""
+    if not rating.cycle.is_open:
+        return False
+    if scope.is_superuser or scope.can_decide(rating.pool):
+        return True
+    return rating.subject_kind == SubjectKind.MEMBER and scope.covers(
+        subject_path(rating), {Role.CELL_SECRETARY, Role.CLERK}
+    )

@@ -4,8 +4,10 @@ from reviews.views import (
     criteria,
     dashboard,
     guidance,
+    history,
     meetings,
     peer_groups,
+    quarters,
     ratings,
     self_reviews,
     submissions,
@@ -49,6 +51,12 @@ urlpatterns = [
     path("xep-loai/<int:pk>/lich-su/", ratings.RatingHistoryView.as_view(), name="rating-history"),
     path("ban-kiem-diem/<int:pk>/", self_reviews.SelfReviewView.as_view(), name="self-review"),
     path("hoi-nghi/<int:pk>/", meetings.MeetingView.as_view(), name="meeting"),
+    path("danh-gia-quy/<int:pk>/", quarters.QuartersView.as_view(), name="quarters"),
+    path(
+        "qua-cac-ky/dang-vien/<int:pk>/", history.MemberHistoryView.as_view(), name="member-history"
+    ),
+    path("qua-cac-ky/to-chuc/<int:pk>/", history.UnitHistoryView.as_view(), name="unit-history"),
+    path("xuat-sac-lien-tuc/", history.ExcellentStreaksView.as_view(), name="excellent-streaks"),
 ]
 urlpatterns += [
     path("tieu-chi/<str:framework>/", criteria.CriteriaView.as_view(), name="criteria"),

@@ -59,6 +59,7 @@ from reviews.models import (
     PoolFlagKind,
     PoolState,
     PoolTransition,
+    QuarterAssessment,
     Question,
     QuestionAttachment,
     QuestionMessage,
@@ -687,3 +688,13 @@ class ReviewMeetingChangeFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(ReviewMeetingFactory)
     fields = ["place"]
+
+
+class QuarterAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterAssessment
+
+    rating = factory.SubFactory(RatingFactory)
+    quarter = 1
+    tasks = "Tham mưu văn bản."
+    self_level = Level.GOOD

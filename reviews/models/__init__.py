@@ -1,8 +1,8 @@
 """The reviews app's models, one module per sub-domain; import them from here.
 
 levels (levels, regimes, quota settings) ← cycles ← pools ← ratings ← submissions,
-notifications, suggestions, guidance, self-reviews, meetings; transitions (the state machines
-and the base of every state-move record) below them all.
+notifications, suggestions, guidance, self-reviews, meetings, quarters; transitions (the state
+machines and the base of every state-move record) below them all.
 """
 
 from reviews.models.cycles import (
@@ -54,6 +54,12 @@ from reviews.models.pools import (
     QuotaException,
     QuotaExceptionQuerySet,
     SubjectKind,
+)
+from reviews.models.quarters import (
+    QUARTER_TEXT_MAX_LENGTH,
+    QUARTERS,
+    QuarterAssessment,
+    quarter_deadline,
 )
 from reviews.models.ratings import (
     NOT_REVIEWED_REASONS,
@@ -111,6 +117,8 @@ __all__ = [
     "NOT_REVIEWED_REASONS",
     "PART_MAXIMUM",
     "POOL_TRANSITIONS",
+    "QUARTERS",
+    "QUARTER_TEXT_MAX_LENGTH",
     "QUESTION_TRANSITIONS",
     "RATED",
     "REQUIRED_DOSSIER_KINDS",
@@ -143,6 +151,7 @@ __all__ = [
     "PoolFlagQuerySet",
     "PoolState",
     "PoolTransition",
+    "QuarterAssessment",
     "Question",
     "QuestionAttachment",
     "QuestionMessage",
@@ -178,5 +187,6 @@ __all__ = [
     "UploadedFileFields",
     "dossier_upload_path",
     "private_upload_path",
+    "quarter_deadline",
     "unit_id_of",
 ]

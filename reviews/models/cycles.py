@@ -71,6 +71,8 @@ CYCLE_SETTING_FIELDS = (
     "tasks_beyond_min_percent",
     "tasks_late_max_percent",
     "unit_tasks_trigger_percent",
+    "quarter_bars_excellent",
+    "quarters_flag_personnel",
 )
 
 
@@ -147,6 +149,23 @@ class ReviewCycle(models.Model):
     tasks_late_max_percent = _score_field(_("“Hoàn thành”: tỷ lệ nhiệm vụ chậm tiến độ tối đa (%)"))
     unit_tasks_trigger_percent = _score_field(
         _("đơn vị hoàn thành dưới (%) nhiệm vụ: “Không hoàn thành nhiệm vụ”")
+    )
+    # Roll-up of the quarterly evaluation into the year (local rules on QĐ 366 and KL 198;
+    # DOMAIN.md §14, interpretation): off unless the competent body adopts them.
+    quarter_bars_excellent = models.BooleanField(
+        _("một quý “Không hoàn thành nhiệm vụ” thì cả năm không được “Hoàn thành xuất sắc”"),
+        default=False,
+    )
+    quarters_flag_personnel = models.BooleanField(
+        _("hai quý liên tiếp “Không hoàn thành nhiệm vụ” thì báo cơ quan tham mưu về cán bộ"),
+        default=False,
+    )
+    #: "HTXSNV N năm liên tục" counts N from this (commendation rules name the years; 5 is the
+    #: usual one, a setting because provinces differ).
+    commendation_years = models.PositiveSmallIntegerField(
+        _("số năm liên tục “Hoàn thành xuất sắc nhiệm vụ” để đề nghị khen thưởng"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
     )
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=CycleStatus.choices, default=CycleStatus.DRAFT

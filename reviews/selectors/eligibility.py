@@ -6,6 +6,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.db.models import Count, Q
 
@@ -21,6 +22,8 @@ from organizations.models import GRASSROOTS_KINDS, Organization, OrganizationKin
 from reviews.models import Level, Rating, ReviewCycle, SubjectKind
 from reviews.rules import Eligibility, RuleContext, rule_set_for
 from reviews.rules.base import CollectiveFacts, MemberFacts, OrganizationFacts, TaskFacts
+from reviews.rules.quarters import quarter_limits
+from reviews.selectors.quarters import quarter_results
 
 
 class Hierarchy:
@@ -349,6 +352,18 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
             )
         else:
             raise ValueError(f"rating {rating.pk} has no subject")
+    if cycle.quarter_bars_excellent and person_ratings:
+        results = quarter_results([r.pk for r in person_ratings])
+        result = [
+            replace(
+                verdict,
+                limits=verdict.limits
+                + quarter_limits(results.get(rating.pk, ("", "", "")), bars_excellent=True),
+            )
+            if rating.pk in results
+            else verdict
+            for rating, verdict in zip(ratings, result, strict=True)
+        ]
     return result
 
 

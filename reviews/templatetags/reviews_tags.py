@@ -61,3 +61,64 @@ def points(value, empty=NO_NUMBER):
     except InvalidOperation:
         return str(value)  # what a user typed, shown back as typed
     return decimal_text(number)
+
+
+#: The trend chart's colours by level, best at the bottom (the quota line is read from there).
+TREND_COLOURS = (
+    ("HTXSNV", "#a51c1f"),
+    ("HTTNV", "#2e7d32"),
+    ("HTNV", "#f2a900"),
+    ("KHTNV", "#616161"),
+)
+TREND_HEIGHT, TREND_BAR, TREND_GAP, TREND_TOP, TREND_LEFT = 180, 44, 28, 16, 40
+
+
+def _svg(value: float) -> str:
+    """A coordinate as SVG reads it: a decimal point, whatever the page's language."""
+    return f"{value:.1f}"
+
+
+@register.inclusion_tag("reviews/_trend.html")
+def level_trend_chart(trend, title=""):
+    """A stacked bar per year of the shares at each level, with the quota's ceiling for HTXSNV
+    drawn on each bar as a dashed line (an SVG drawn here: no chart library, no CDN)."""
+    bars = []
+    for index, year in enumerate(trend):
+        x = TREND_LEFT + index * (TREND_BAR + TREND_GAP)
+        bottom = TREND_TOP + TREND_HEIGHT
+        segments = []
+        for level, colour in TREND_COLOURS:
+            height = round(year.share(level) * TREND_HEIGHT, 1)
+            bottom -= height
+            segments.append({"y": _svg(bottom), "height": _svg(height), "colour": colour})
+        ceiling_y = _svg(TREND_TOP + TREND_HEIGHT - year.ceiling_share * TREND_HEIGHT)
+        bars.append(
+            {
+                "x": x,
+                "year": year.year,
+                "segments": segments,
+                "ceiling_y": ceiling_y,
+                "excellent": share_text(100 * year.share("HTXSNV")),
+                "ceiling": share_text(100 * year.ceiling_share),
+                "rated": year.rated,
+                "label_x": x + TREND_BAR / 2,
+                "over": year.share("HTXSNV") > year.ceiling_share + 1e-9,
+                "shares": [share_text(100 * year.share(level)) for level, _c in TREND_COLOURS],
+            }
+        )
+    width = TREND_LEFT + max(len(bars), 1) * (TREND_BAR + TREND_GAP) + 8
+    return {
+        "bars": bars,
+        "title": title,
+        "width": width,
+        "height": TREND_TOP + TREND_HEIGHT + 34,
+        "axis_y": TREND_TOP + TREND_HEIGHT,
+        "top": TREND_TOP,
+        "bar": TREND_BAR,
+        "levels": [level for level, _c in TREND_COLOURS],
+        "colours": TREND_COLOURS,
+        "ticks": [
+            {"y": _svg(TREND_TOP + TREND_HEIGHT * (1 - p / 100)), "label": f"{p}%"}
+            for p in (0, 50, 100)
+        ],
+    }

@@ -7,13 +7,15 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from organizations.models import GrassrootsType, Organization, Role
-from reviews.models import SubmissionState
+from reviews.models import Rating, SubmissionState
+from reviews.selectors.history import level_trend
 from reviews.selectors.progress import (
     level_totals,
     pending_flags,
     questions_overview,
     units_progress,
 )
+from reviews.selectors.quarters import personnel_flags, quarters_overview
 from reviews.views.ratings import CycleMixin
 
 DASHBOARD_ROLES = {
@@ -107,6 +109,11 @@ class DashboardView(CycleMixin, TemplateView):
             pending_flag_count=len(flags),
             states=SubmissionState.choices,
             unit_types=GrassrootsType.choices,
+            quarters=quarters_overview(self.cycle) if self.cycle.uses_scores else None,
+            trend=level_trend(bloc),
+            personnel_flags=personnel_flags(
+                self.cycle, Rating.objects.filter(cycle=self.cycle).under(bloc)
+            ),
         )
         return context
 

@@ -23,6 +23,7 @@ from reviews.permissions import (
     may_write_self_review,
 )
 from reviews.selectors.pools import score_lines
+from reviews.selectors.quarters import quarter_lines
 from reviews.selectors.self_reviews import suggested_issues
 from reviews.services import ratings_record
 from reviews.services.scores import parse_points
@@ -103,6 +104,7 @@ class SelfReviewView(LoginRequiredMixin, View):
             "section_limit": thousands_text(SECTION_MAX_LENGTH),
             "issues": issues,
             "is_author": is_author(self.request.user, rating),
+            "quarters": quarter_lines(rating),
             "sees_pool": self.scope.covers(rating.unit.path) or self.scope.can_decide(rating.pool),
             "history": self_review.changes.select_related("changed_by")[:20]
             if self_review.pk

@@ -378,3 +378,14 @@ def test_the_demo_holds_the_papers_kiemdiem_writes(demo_output, client):
     client.force_login(author)
     home = client.get("/")
     assert "Bản kiểm điểm của tôi" in home.text
+
+
+def test_the_demo_evaluates_quarters_and_flags_two_failed_in_a_row(demo_output):
+    from reviews.models import QuarterAssessment, Rating
+    from reviews.selectors.quarters import personnel_flags
+
+    cycle = ReviewCycle.objects.get(year=2026, organization__code="DBUB")
+    assert cycle.quarter_bars_excellent
+    assert QuarterAssessment.objects.filter(rating__cycle=cycle).exclude(manager_level="").exists()
+    flags = personnel_flags(cycle, Rating.objects.filter(cycle=cycle))
+    assert len(flags) == 1

@@ -1,0 +1,173 @@
+"""Quarterly evaluation (issue #15, points 2–3): Q1–Q3 self-assessed and assessed by the
+manager, deadlines of KL 198, and the two roll-up rules at their edges (off by default)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from organizations.models import Role
+from reviews.models import Level, QuarterAssessment, Rating, SubjectKind, quarter_deadline
+from reviews.rules.quarters import needs_personnel_attention, quarter_limits
+from reviews.selectors import eligibilities
+from reviews.selectors.quarters import personnel_flags, quarters_overview
+from reviews.services import cycle_change_status, cycle_create, ratings_record
+from reviews.services.quarters import quarter_assess, quarter_self_assess
+from tests.factories import RoleAssignmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+K, X, T, H = Level.NOT_COMPLETED, Level.EXCELLENT, Level.GOOD, Level.COMPLETED
+
+
+def cycle_of(bloc, **settings):
+    made = cycle_create(organization=bloc, year=2026, title="Kỳ đánh giá 2026", **settings)
+    return cycle_change_status(cycle=made, status="open")
+
+
+def assess(rating, levels):
+    for quarter, level in enumerate(levels, start=1):
+        if level is not None:
+            quarter_assess(
+                rating=rating, quarter=quarter, level=level, comment="", acting_user=None
+            )
+
+
+def member_rating(cycle, member):
+    return Rating.objects.get(cycle=cycle, member=member, subject_kind=SubjectKind.MEMBER)
+
+
+def test_deadlines_are_the_15th_of_each_quarters_last_month():
+    assert [quarter_deadline(2026, q) for q in (1, 2, 3)] == [
+        datetime.date(2026, 3, 15),
+        datetime.date(2026, 6, 15),
+        datetime.date(2026, 9, 15),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("results", "barred"),
+    [
+        ((T, T, T), False),
+        ((K, T, T), True),
+        ((T, T, K), True),
+        (("", "", ""), False),  # nothing assessed yet
+        ((H, H, H), False),
+    ],
+)
+def test_one_failed_quarter_bars_excellent_only_when_adopted(results, barred):
+    adopted = quarter_limits(results, bars_excellent=True)
+    assert bool(adopted) == barred
+    if barred:
+        assert adopted[0].max_level == Level.GOOD
+    assert quarter_limits(results, bars_excellent=False) == ()
+
+
+@pytest.mark.parametrize(
+    ("results", "flagged"),
+    [
+        ((K, K, T), True),
+        ((T, K, K), True),
+        ((K, T, K), False),  # not consecutive
+        ((K, "", K), False),
+        ((T, T, K), False),
+    ],
+)
+def test_two_consecutive_failed_quarters_flag_the_person(results, flagged):
+    assert needs_personnel_attention(results) == flagged
+
+
+def test_a_failed_quarter_caps_the_year_when_the_cycle_adopts_the_rule(small_bloc):
+    cycle = cycle_of(small_bloc["bloc"], quarter_bars_excellent=True)
+    rating = member_rating(cycle, small_bloc["members"][2])
+    assert eligibilities([rating], cycle=cycle)[0].allows(X)
+    assess(rating, [T, K, None])
+    verdict = eligibilities([rating], cycle=cycle)[0]
+    assert not verdict.allows(X)
+    assert verdict.allows(T)
+    assert "Quý 2" in verdict.limits[-1].message
+    with pytest.raises(ValidationError) as refused:
+        ratings_record(cycle=cycle, changes={rating.pk: {"decision_level": X}}, acting_user=None)
+    assert refused.value.error_list[0].code == "rule_violation"
+
+
+def test_by_default_quarters_do_not_touch_the_year(small_bloc):
+    cycle = cycle_of(small_bloc["bloc"])
+    rating = member_rating(cycle, small_bloc["members"][2])
+    assess(rating, [K, K, K])
+    assert eligibilities([rating], cycle=cycle)[0].allows(X)
+    assert personnel_flags(cycle, Rating.objects.filter(cycle=cycle)) == []
+
+
+def test_the_board_sees_who_to_report_and_the_quarters_progress(small_bloc):
+    cycle = cycle_of(small_bloc["bloc"], quarters_flag_personnel=True)
+    flagged, fine = (member_rating(cycle, m) for m in small_bloc["members"][2:4])
+    quarter_self_assess(
+        rating=fine, quarter=1, tasks="A", results="B", self_level=T, acting_user=None
+    )
+    assess(flagged, [T, K, K])
+    assess(fine, [K, T, K])
+    (flag,) = personnel_flags(cycle, Rating.objects.filter(cycle=cycle))
+    assert (flag.rating, flag.results) == (flagged, (T, K, K))
+    overview = {q.quarter: q for q in quarters_overview(cycle)}
+    assert (overview[1].self_assessed, overview[1].assessed) == (1, 2)
+    assert (overview[2].not_completed, overview[3].not_completed) == (1, 2)
+
+
+def test_the_self_assessment_stands_once_assessed_and_q4_is_refused(small_bloc):
+    cycle = cycle_of(small_bloc["bloc"])
+    rating = member_rating(cycle, small_bloc["members"][2])
+    row = quarter_self_assess(
+        rating=rating,
+        quarter=1,
+        tasks="Nhiệm vụ",
+        results="Kết quả",
+        self_level=T,
+        acting_user=None,
+    )
+    assert row.self_submitted_at is not None
+    quarter_assess(rating=rating, quarter=1, level=H, comment="Cần cố gắng", acting_user=None)
+    with pytest.raises(ValidationError) as assessed:
+        quarter_self_assess(
+            rating=rating, quarter=1, tasks="Sửa", results="", self_level=X, acting_user=None
+        )
+    assert assessed.value.error_list[0].code == "quarter_assessed"
+    with pytest.raises(ValidationError) as fourth:
+        quarter_self_assess(
+            rating=rating, quarter=4, tasks="", results="", self_level=T, acting_user=None
+        )
+    assert fourth.value.error_list[0].code == "quarter_invalid"
+    with pytest.raises(ValidationError) as stale:
+        quarter_assess(
+            rating=rating, quarter=1, level=T, comment="", acting_user=None, expected_version=1
+        )
+    assert stale.value.error_list[0].code == "stale_quarter"
+
+
+def test_who_writes_and_who_assesses_a_quarter(client, small_bloc):
+    cycle = cycle_of(small_bloc["bloc"])
+    rating = member_rating(cycle, small_bloc["members"][2])  # in small_bloc["cell"]
+    url = reverse("reviews:quarters", args=[rating.pk])
+    self_part = {"quarter": "1", "part": "self", "tasks": "A", "results": "B", "self_level": T}
+    manager_part = {"quarter": "1", "part": "manager", "manager_level": T}
+
+    def user_with(role, where):
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, organization=small_bloc[where], role=role)
+        return user
+
+    secretary = user_with(Role.CELL_SECRETARY, "cell")
+    client.force_login(secretary)
+    assert client.post(url, self_part).status_code == 403
+    assert client.post(url, manager_part).status_code == 302
+    assert QuarterAssessment.objects.get(rating=rating, quarter=1).manager_level == T
+    client.force_login(user_with(Role.VIEWER, "bloc"))
+    assert client.get(url).status_code == 404
+    client.force_login(user_with(Role.CELL_SECRETARY, "sub_cell"))
+    assert client.get(url).status_code == 404
+    client.force_login(user_with(Role.CLERK, "unit"))
+    page = client.get(url)
+    assert "Hoàn thành tốt nhiệm vụ" in page.text
+    year_form = client.get(reverse("reviews:self-review", args=[rating.pk]))
+    assert 'data-testid="quarter-results"' in year_form.text
