@@ -15,6 +15,8 @@ from reviews.models import Level, ShortcomingsFixed
 SEED_2026 = 20261130
 REORGANIZED_ON = datetime.date(2025, 7, 1)
 YEAR_2026 = 2026
+#: The first cycle on the tree of 1/7/2025, closed before 2026 opens.
+YEAR_2025 = 2025
 CYCLE_TITLE_2026 = "Kỳ kiểm điểm, đánh giá, xếp loại chất lượng năm 2026"
 #: The new units' code: the 2021 code with this suffix.
 CODE_SUFFIX = "-25"

@@ -58,6 +58,7 @@ from demo.data_2026 import (
     SICK_LEAVE_QUESTION,
     TASKS_FOR_LEVEL,
     TO_PARTY_ROOT,
+    YEAR_2025,
     YEAR_2026,
     Stage2026,
 )
@@ -167,6 +168,13 @@ class _Year2026:
         self.accounts()
         self.choose_stages()
         self.collectives()
+        # 2025: the first year on the new tree, decided everywhere and closed, so that the
+        # history and the trends have three years (2021, 2025, 2026) to show.
+        for code in (GOVERNMENT_ROOT[0], PARTY_ROOT[0]):
+            cycle = self.open_cycle(self.roots[code], year=YEAR_2025)
+            _Ratings2026(self, cycle, every_unit_at=Stage2026.APPROVED).record()
+            self.submit(cycle, every_unit_at=Stage2026.APPROVED)
+            cycle_change_status(cycle=cycle, status=CycleStatus.CLOSED, acting_user=self.board)
         self.cases_of_2026()
         for code in (GOVERNMENT_ROOT[0], PARTY_ROOT[0]):
             cycle = self.open_cycle(self.roots[code])
@@ -499,18 +507,18 @@ class _Year2026:
 
     # --- the cycles ---
 
-    def open_cycle(self, root: Organization) -> ReviewCycle:
+    def open_cycle(self, root: Organization, *, year: int = YEAR_2026) -> ReviewCycle:
         """QĐ 366's defaults (bands, 25% ceiling, 31/12 and 01/02) come with the regime."""
         cycle = cycle_create(
             organization=root,
-            year=YEAR_2026,
-            title=CYCLE_TITLE_2026,
+            year=year,
+            title=CYCLE_TITLE_2026.replace(str(YEAR_2026), str(year)),
             legal_references="\n".join(LEGAL_REFERENCES_2026),
             acting_user=self.board,
             # The Đảng bộ UBND tỉnh adopted both roll-up rules of the quarterly evaluation.
             **(
                 {"quarter_bars_excellent": True, "quarters_flag_personnel": True}
-                if root.code == GOVERNMENT_ROOT[0]
+                if root.code == GOVERNMENT_ROOT[0] and year == YEAR_2026
                 else {}
             ),
         )
@@ -564,17 +572,19 @@ class _Year2026:
             question=question, action="answer", text=answer, share=True, acting_user=self.board
         )
 
-    def submit(self, cycle: ReviewCycle) -> None:
-        """Decided units: pools finalized, dossier attached, sent between 16/11 and 1/12; then
-        approved or returned by the Board."""
+    def submit(self, cycle: ReviewCycle, *, every_unit_at: str = "") -> None:
+        """Decided units: pools finalized, dossier attached, sent between 16/11 and 27/11; then
+        approved or returned by the Board. `every_unit_at`: one stage for every unit (a past
+        year)."""
         rng = self.rng
+        year = cycle.year
         pools = defaultdict(list)
         for pool in Pool.objects.filter(cycle=cycle).select_related("owner").order_by("pk"):
             pools[pool.owner_id].append(pool)
         submissions = Submission.objects.filter(cycle=cycle).select_related("organization")
         for submission in sorted(submissions, key=lambda s: s.organization.path):
             unit = submission.organization
-            stage = self.stage.get(self.unit_code.get(unit.pk, ""))
+            stage = every_unit_at or self.stage.get(self.unit_code.get(unit.pk, ""))
             if stage not in Stage2026.DECIDED:
                 continue
             clerk = self.clerk_of(unit)
@@ -587,12 +597,12 @@ class _Year2026:
                     kind=kind,
                     upload=SimpleUploadedFile(
                         f"{slug}-{unit.code.lower()}.docx",
-                        _sample_docx(unit.name.upper(), title.upper(), CYCLE_TITLE_2026),
+                        _sample_docx(unit.name.upper(), title.upper(), cycle.title),
                     ),
                     acting_user=clerk,
-                    title=f"{title} năm 2026 - {unit.name}",
+                    title=f"{title} năm {year} - {unit.name}",
                 )
-            day = datetime.date(2026, 11, rng.randint(16, 27))
+            day = datetime.date(year, 11, rng.randint(16, 27))
             at = _aware(day, rng.randint(7, 16), rng.choice((0, 15, 30, 45)))
             submission = submission_change_state(
                 submission=submission, state=SubmissionState.SUBMITTED, acting_user=clerk, at=at
@@ -624,8 +634,10 @@ class _Ratings2026:
     units still deciding, whose pools may be over.
     """
 
-    def __init__(self, year: _Year2026, cycle: ReviewCycle):
+    def __init__(self, year: _Year2026, cycle: ReviewCycle, *, every_unit_at: str = ""):
+        """`every_unit_at`: one stage for every unit (a past year, all decided)."""
         self.y = year
+        self.every_unit_at = every_unit_at
         self.rng = year.rng
         self.cycle = cycle
         self.hierarchy = Hierarchy(cycle.organization)
@@ -640,6 +652,8 @@ class _Ratings2026:
     def stage_of(self, node: Organization | None) -> str | None:
         if node is None:
             return None
+        if self.every_unit_at:
+            return self.every_unit_at
         unit = self.hierarchy.grassroots_of(node)
         return self.y.stage.get(self.y.unit_code.get(unit.pk, "")) if unit else None
 

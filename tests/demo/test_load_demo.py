@@ -389,3 +389,14 @@ def test_the_demo_evaluates_quarters_and_flags_two_failed_in_a_row(demo_output):
     assert QuarterAssessment.objects.filter(rating__cycle=cycle).exclude(manager_level="").exists()
     flags = personnel_flags(cycle, Rating.objects.filter(cycle=cycle))
     assert len(flags) == 1
+
+
+def test_the_demo_holds_three_years_for_the_history_and_the_trends(demo_output):
+    from organizations.models import Organization
+    from reviews.selectors.history import level_trend
+
+    years = set(ReviewCycle.objects.values_list("year", flat=True))
+    assert years == {2021, 2025, 2026}
+    assert set(ReviewCycle.objects.filter(year=2025).values_list("status", flat=True)) == {"closed"}
+    trend = level_trend(Organization.objects.get(code="DBUB"))
+    assert [year.year for year in trend] == [2021, 2025, 2026]

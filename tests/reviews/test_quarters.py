@@ -171,3 +171,22 @@ def test_who_writes_and_who_assesses_a_quarter(client, small_bloc):
     assert "Hoàn thành tốt nhiệm vụ" in page.text
     year_form = client.get(reverse("reviews:self-review", args=[rating.pk]))
     assert 'data-testid="quarter-results"' in year_form.text
+
+
+def test_clerks_are_reminded_of_the_quarter_for_those_not_assessed(small_bloc, clerk, mailoutbox):
+    from reviews.models import Notification
+    from reviews.services.reminders import send_quarter_reminders
+
+    clerk.email = "canbo@example.org"
+    clerk.save()
+    cycle = cycle_of(small_bloc["bloc"])
+    waiting = Rating.objects.filter(
+        cycle=cycle, unit__path__startswith=small_bloc["unit"].path, not_rated_reason=""
+    ).filter(subject_kind__in=[SubjectKind.MEMBER, SubjectKind.LEADER])
+    first = waiting.order_by("pk").first()
+    assess(first, [T])
+    sent = send_quarter_reminders(cycle=cycle, quarter=1, today=datetime.date(2026, 3, 10))
+    assert sent.messages == 1
+    (note,) = Notification.objects.filter(user=clerk)
+    assert f"{waiting.count() - 1} người" in note.message
+    assert "hạn 15/03/2026 (còn 5 ngày)" in note.message
