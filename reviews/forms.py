@@ -12,6 +12,7 @@ from reviews.models import (
     CriterionPart,
     Level,
     ShortcomingsFixed,
+    TaskItem,
 )
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
@@ -328,3 +329,38 @@ class MeetingForm(forms.Form):
                 field.widget.attrs.setdefault(
                     "class", "form-select" if name in ("chair", "secretary") else "form-control"
                 )
+
+
+class TaskItemForm(forms.ModelForm):
+    """One task of the register (shape only; `reviews.services.tasks` writes)."""
+
+    class Meta:
+        model = TaskItem
+        fields = (
+            "title",
+            "quarter",
+            "due_on",
+            "done_on",
+            "quality",
+            "beyond_requirement",
+            "evidence",
+        )
+        widgets = {
+            "due_on": forms.DateInput(format="%d/%m/%Y"),
+            "done_on": forms.DateInput(format="%d/%m/%Y"),
+        }
+        labels = {
+            "due_on": _("Hạn hoàn thành (dd/mm/yyyy)"),
+            "done_on": _("Ngày hoàn thành (dd/mm/yyyy)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].widget = forms.Select(
+            choices=[("", _("Cả năm"))] + [(q, _("Quý %(q)s") % {"q": q}) for q in (1, 2, 3, 4)]
+        )
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "beyond_requirement" else "form-control"
+            if name in ("quarter", "quality"):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)

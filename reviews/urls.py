@@ -12,6 +12,7 @@ from reviews.views import (
     self_reviews,
     submissions,
     suggestions,
+    tasks,
 )
 
 app_name = "reviews"
@@ -52,6 +53,7 @@ urlpatterns = [
     path("ban-kiem-diem/<int:pk>/", self_reviews.SelfReviewView.as_view(), name="self-review"),
     path("hoi-nghi/<int:pk>/", meetings.MeetingView.as_view(), name="meeting"),
     path("danh-gia-quy/<int:pk>/", quarters.QuartersView.as_view(), name="quarters"),
+    path("nhiem-vu/<int:pk>/", tasks.TasksView.as_view(), name="tasks"),
     path(
         "qua-cac-ky/dang-vien/<int:pk>/", history.MemberHistoryView.as_view(), name="member-history"
     ),

@@ -81,6 +81,7 @@ from reviews.models import (
     Suggestion,
     SuggestionEvent,
     SuggestionIssue,
+    TaskItem,
 )
 
 #: The bytes of every uploaded file the factories make.
@@ -698,3 +699,12 @@ class QuarterAssessmentFactory(factory.django.DjangoModelFactory):
     quarter = 1
     tasks = "Tham mưu văn bản."
     self_level = Level.GOOD
+
+
+class TaskItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskItem
+
+    rating = factory.SubFactory(RatingFactory)
+    title = "Tham mưu đề án"
+    due_on = datetime.date(2021, 9, 30)

@@ -1,8 +1,8 @@
 """The reviews app's models, one module per sub-domain; import them from here.
 
 levels (levels, regimes, quota settings) ← cycles ← pools ← ratings ← submissions,
-notifications, suggestions, guidance, self-reviews, meetings, quarters; transitions (the state
-machines and the base of every state-move record) below them all.
+notifications, suggestions, guidance, self-reviews, meetings, quarters, tasks; transitions (the
+state machines and the base of every state-move record) below them all.
 """
 
 from reviews.models.cycles import (
@@ -104,6 +104,7 @@ from reviews.models.suggestions import (
     SuggestionIssue,
     SuggestionState,
 )
+from reviews.models.tasks import TaskItem, TaskQuality
 from reviews.models.transitions import StateMachine, TransitionRecord
 
 __all__ = [
@@ -183,6 +184,8 @@ __all__ = [
     "SuggestionEvent",
     "SuggestionIssue",
     "SuggestionState",
+    "TaskItem",
+    "TaskQuality",
     "TransitionRecord",
     "UploadedFileFields",
     "dossier_upload_path",

@@ -1,0 +1,75 @@
+"""A register of each person's and collective's tasks and products (QĐ 366-QĐ/TW, Điều 10–11:
+task results "bằng sản phẩm, tiến độ, chất lượng"; issue #15, point 1).
+
+When a rating's register holds tasks, its task facts (share done, beyond what was required,
+late) are computed from it and recorded on the rating (`reviews.services.tasks`); a unit that
+keeps its tasks elsewhere types the shares instead.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import acting_user_field
+from reviews.models.ratings import Rating
+
+
+class TaskQuality(models.TextChoices):
+    MEETS = "meets", _("Đạt yêu cầu")
+    FAILS = "fails", _("Chưa đạt yêu cầu")
+
+
+class TaskItem(models.Model):
+    """One task of the year (or of a quarter) with its due date, when it was done, its quality,
+    whether it went beyond what was required, and its evidence (minh chứng)."""
+
+    rating = models.ForeignKey(
+        Rating, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("xếp loại năm")
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("quý"), null=True, blank=True, help_text=_("Để trống: nhiệm vụ của cả năm.")
+    )
+    title = models.CharField(_("nhiệm vụ, sản phẩm"), max_length=500)
+    due_on = models.DateField(_("hạn hoàn thành"))
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    quality = models.CharField(
+        _("chất lượng"), max_length=8, choices=TaskQuality.choices, blank=True
+    )
+    beyond_requirement = models.BooleanField(_("vượt yêu cầu"), default=False)
+    evidence = models.CharField(
+        _("minh chứng"),
+        max_length=500,
+        blank=True,
+        help_text=_("Số văn bản, tên sản phẩm hoặc nơi lưu."),
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    updated_by = acting_user_field(_("người cập nhật"))
+
+    class Meta:
+        verbose_name = _("nhiệm vụ")
+        verbose_name_plural = _("sổ theo dõi nhiệm vụ")
+        ordering = ["rating", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
+                name="task_quarter_1_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(done_on__isnull=False) | Q(quality="", beyond_requirement=False),
+                name="task_quality_only_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None and self.quality != TaskQuality.FAILS
+
+    @property
+    def is_late(self) -> bool:
+        return self.done_on is not None and self.done_on > self.due_on

@@ -1,0 +1,97 @@
+"""The task register of one rating (issue #15, point 1): tasks with due dates, completion,
+quality, "beyond what was required" and evidence; the shares the rules read follow."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from reviews.forms import TaskItemForm
+from reviews.models import Rating, TaskItem
+from reviews.permissions import Scope, may_read_self_review, may_write_self_review
+from reviews.services.tasks import task_item_add, task_item_remove, task_item_update
+from reviews.views.ratings import error_messages
+
+
+class TasksView(LoginRequiredMixin, TemplateView):
+    """GET the register; POST `action` = add, done (mark a task done today) or remove."""
+
+    template_name = "reviews/tasks.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.rating = get_object_or_404(
+            Rating.objects.select_related(
+                "cycle__organization",
+                "member__account",
+                "organization",
+                "collective",
+                "unit",
+                "pool__owner",
+                "pool__cycle",
+            ),
+            pk=kwargs["pk"],
+        )
+        self.scope = Scope(request.user, self.rating.cycle)
+        if not may_read_self_review(self.scope, self.rating):
+            raise Http404(_("Không tìm thấy sổ nhiệm vụ."))
+        self.writes = self.rating.is_reviewed and may_write_self_review(self.scope, self.rating)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            rating=self.rating,
+            cycle=self.rating.cycle,
+            items=list(TaskItem.objects.filter(rating=self.rating).select_related("updated_by")),
+            form=kwargs.get("form") or TaskItemForm(),
+            writes=self.writes,
+            errors=kwargs.get("errors", []),
+        )
+        return context
+
+    def post(self, request, pk):
+        if not self.writes:
+            raise PermissionDenied(_("Bạn không có quyền sửa sổ nhiệm vụ này."))
+        action = request.POST.get("action", "")
+        form = None
+        try:
+            if action == "add":
+                form = TaskItemForm(request.POST)
+                if not form.is_valid():
+                    return self.render_to_response(self.get_context_data(form=form))
+                task_item_add(rating=self.rating, acting_user=request.user, **form.cleaned_data)
+                messages.success(request, _("Đã thêm nhiệm vụ."))
+            elif action in ("done", "remove"):
+                item = get_object_or_404(
+                    TaskItem, pk=request.POST.get("item", "0") or 0, rating=self.rating
+                )
+                if action == "remove":
+                    task_item_remove(item=item, acting_user=request.user)
+                    messages.success(request, _("Đã gỡ nhiệm vụ."))
+                else:
+                    form = TaskItemForm(request.POST, instance=item)
+                    if not form.is_valid():
+                        return self.render_to_response(
+                            self.get_context_data(errors=[str(e) for e in form.errors.values()])
+                        )
+                    task_item_update(
+                        item=item,
+                        acting_user=request.user,
+                        done_on=form.cleaned_data["done_on"],
+                        quality=form.cleaned_data["quality"],
+                        beyond_requirement=form.cleaned_data["beyond_requirement"],
+                        evidence=form.cleaned_data["evidence"],
+                    )
+                    messages.success(request, _("Đã cập nhật nhiệm vụ."))
+            else:
+                raise Http404
+        except ValidationError as error:
+            return self.render_to_response(
+                self.get_context_data(errors=error_messages(error, request))
+            )
+        return redirect("reviews:tasks", pk=self.rating.pk)
