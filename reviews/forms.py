@@ -13,6 +13,7 @@ from reviews.models import (
     Level,
     ShortcomingsFixed,
     TaskItem,
+    TaskQuality,
 )
 
 LEVEL_CHOICES = [("", "—"), *Level.choices]
@@ -356,6 +357,7 @@ class TaskItemForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["quality"].choices = [("", "—"), *TaskQuality.choices]
         self.fields["quarter"].widget = forms.Select(
             choices=[("", _("Cả năm"))] + [(q, _("Quý %(q)s") % {"q": q}) for q in (1, 2, 3, 4)]
         )

@@ -41,13 +41,22 @@ def _record_shares(rating: Rating, acting_user: User | None) -> None:
     items = list(TaskItem.objects.filter(rating=rating))
     as_of = min(timezone.localdate(), rating.cycle.reference_date)
     shares = task_shares(items, as_of=as_of)
-    if shares:
+    if not shares:
+        return
+    try:
         ratings_record(
             cycle=rating.cycle,
             changes={rating.pk: shares},
             acting_user=acting_user,
             reason=HISTORY_REASON,
         )
+    except ValidationError as error:
+        # A share that no longer supports the decided level, a finalized pool, a sent report:
+        # the register is not changed either, and the clerk is told why.
+        raise ValidationError(
+            _("Sổ nhiệm vụ chưa được ghi: %(why)s") % {"why": " ".join(error.messages)},
+            code="register_refused",
+        ) from error
 
 
 def _validated(item: TaskItem) -> TaskItem:
@@ -60,7 +69,7 @@ def _validated(item: TaskItem) -> TaskItem:
 @transaction.atomic
 def task_item_add(*, rating: Rating, acting_user: User | None, **fields: Any) -> TaskItem:
     """Add a task to the rating's register. Raises ValidationError: unknown_field,
-    cycle_not_open, the model's own, and those of `ratings_record`."""
+    cycle_not_open, the model's own, register_refused (what `ratings_record` refused)."""
     refuse_unknown_fields(fields, TASK_FIELDS)
     _refuse_unless_open(rating)
     item = _validated(TaskItem(rating=rating, updated_by=acting_user, **fields))

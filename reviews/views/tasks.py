@@ -91,7 +91,8 @@ class TasksView(LoginRequiredMixin, TemplateView):
             else:
                 raise Http404
         except ValidationError as error:
+            kept = {"form": form} if action == "add" else {}  # the typed task stays on the page
             return self.render_to_response(
-                self.get_context_data(errors=error_messages(error, request))
+                self.get_context_data(errors=error_messages(error, request), **kept)
             )
         return redirect("reviews:tasks", pk=self.rating.pk)

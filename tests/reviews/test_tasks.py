@@ -116,3 +116,16 @@ def test_the_clerk_keeps_the_register_and_a_viewer_cannot_see_it(client, rating,
     RoleAssignmentFactory(user=viewer, organization=small_bloc["bloc"], role=Role.VIEWER)
     client.force_login(viewer)
     assert client.get(url).status_code == 404
+
+
+def test_a_task_the_rating_cannot_take_is_refused_with_the_reason(rating, small_bloc):
+    from reviews.models import Submission, SubmissionState
+
+    Submission.objects.filter(cycle=rating.cycle, organization=small_bloc["unit"]).update(
+        state=SubmissionState.SUBMITTED
+    )
+    with pytest.raises(ValidationError) as refused:
+        task_item_add(rating=rating, acting_user=None, title="Việc dở dang", due_on=DAY)
+    assert refused.value.error_list[0].code == "register_refused"
+    assert refused.value.messages[0].startswith("Sổ nhiệm vụ chưa được ghi:")
+    assert not TaskItem.objects.filter(rating=rating).exists()
