@@ -1,7 +1,10 @@
 """History across cycles (issue #15, point 4): a member's and a unit's results in every cycle,
 and the members rated "Hoàn thành xuất sắc nhiệm vụ" N years running."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
@@ -16,6 +19,8 @@ from reviews.selectors.history import (
     unit_history,
 )
 from reviews.views.ratings import CycleMixin
+
+STREAKS_PER_PAGE = 50
 
 
 class MemberHistoryView(LoginRequiredMixin, TemplateView):
@@ -89,7 +94,17 @@ class ExcellentStreaksView(CycleMixin, TemplateView):
             cycle=self.cycle,
             unit=unit,
             years=years,
-            streaks=excellent_streaks(self.cycle, unit, years=years),
+            **self.paged(excellent_streaks(self.cycle, unit, years=years), unit, years),
             excellent=Level.EXCELLENT.label,
         )
         return context
+
+    def paged(self, streaks, unit, years) -> dict:
+        """A page of the list (a province's list runs to thousands); the export has them all."""
+        page = Paginator(streaks, STREAKS_PER_PAGE).get_page(self.request.GET.get("page"))
+        return {
+            "streaks": page.object_list,
+            "page_obj": page,
+            "first_number": page.start_index(),
+            "querystring": urlencode({"don_vi": unit.pk, "nam": years}),
+        }

@@ -218,3 +218,21 @@ def test_the_trend_reaches_back_through_a_merger_and_draws_the_quota_line(bloc):
     assert "20,0%" in svg  # 2025: HTXSNV 1 of 5, over its ceiling of 16%
     assert 'y="' in svg
     assert "," not in svg.split("<svg", 1)[1].split("</svg>")[0].split("<title")[0]
+
+
+def test_the_n_years_list_is_paged_and_numbered_across_pages(client, bloc, two_units):
+    first, _second, cell_a, _cell_b = two_units
+    cycles = cycles_of(bloc, (2025, 2026))
+    for _ in range(55):
+        member = MemberFactory(organization=cell_a)
+        for cycle in cycles:
+            rate(member, cycle, first, cell_a, Level.EXCELLENT)
+    user = UserFactory()
+    RoleAssignmentFactory(user=user, organization=bloc, role=Role.ORGANIZATION_BOARD)
+    client.force_login(user)
+    url = reverse("reviews:excellent-streaks")
+    one = client.get(url, {"nam": "2"}).text.split('data-testid="streaks"')[1]
+    two = client.get(url, {"nam": "2", "page": "2"}).text.split('data-testid="streaks"')[1]
+    assert one.split("</table>")[0].count("<tr>") == 51  # the header and 50
+    assert "<tr><td>51</td>" in two
+    assert "nam=2&amp;page=2" in one
