@@ -45,6 +45,7 @@ from reports.services import document_fields_save
 from reports.streaks import build_streaks_workbook
 from reviews.models import ReRating, ReviewMeeting, SelfReview
 from reviews.permissions import Scope, may_read_meeting, may_read_self_review
+from reviews.selectors.history import years_asked
 from reviews.views.ratings import CycleMixin
 
 CONTENT_TYPES = {
@@ -248,12 +249,7 @@ class ExcellentStreaksExportView(CycleMixin, View):
             path__startswith=self.cycle.organization.path
         )
         unit = get_object_or_404(nodes, pk=pk)
-        asked = request.GET.get("nam", "")
-        years = (
-            int(asked)
-            if asked.isdigit() and 2 <= int(asked) <= 20
-            else self.cycle.commendation_years
-        )
+        years = years_asked(self.cycle, request.GET.get("nam", ""))
         return private_bytes_response(
             build_streaks_workbook(self.cycle, unit, years=years),
             filename=f"xuat-sac-{years}-nam-{self.cycle.year}-{unit_slug(unit)}.xlsx",

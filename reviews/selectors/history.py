@@ -114,6 +114,11 @@ def excellent_streak(levels_by_year: Iterable[tuple[int, str]]) -> int:
     return streak
 
 
+def years_asked(cycle: ReviewCycle, asked: str) -> int:
+    """N of "N năm liên tục" as a page asks it (?nam=), from 2 to 20; else the cycle's."""
+    return int(asked) if asked.isdigit() and 2 <= int(asked) <= 20 else cycle.commendation_years
+
+
 @dataclass(frozen=True)
 class Streak:
     member: Member

@@ -17,6 +17,7 @@ from reviews.selectors.history import (
     level_trend,
     member_history,
     unit_history,
+    years_asked,
 )
 from reviews.views.ratings import CycleMixin
 
@@ -84,12 +85,7 @@ class ExcellentStreaksView(CycleMixin, TemplateView):
             ]
             top = min(roots, key=lambda node: node.depth, default=self.cycle.organization)
             unit = get_object_or_404(nodes, pk=top.pk)
-        asked = self.request.GET.get("nam", "")
-        years = (
-            int(asked)
-            if asked.isdigit() and 2 <= int(asked) <= 20
-            else self.cycle.commendation_years
-        )
+        years = years_asked(self.cycle, self.request.GET.get("nam", ""))
         context.update(
             cycle=self.cycle,
             unit=unit,

@@ -2,52 +2,36 @@
 05) and his manager's assessment, with each quarter's deadline (KL 198-KL/TW)."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from reviews.models import QUARTERS, Level, QuarterAssessment, Rating
+from reviews.models import QUARTERS, Level, QuarterAssessment
 from reviews.permissions import (
-    Scope,
     may_assess_quarter,
-    may_read_self_review,
-    may_write_self_review,
 )
 from reviews.selectors.quarters import INDIVIDUAL_KINDS
 from reviews.services.quarters import quarter_assess, quarter_self_assess
 from reviews.views.ratings import error_messages
+from reviews.views.self_reviews import RatingPapersMixin
 
 
 def _version(value: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-class QuartersView(LoginRequiredMixin, TemplateView):
+class QuartersView(RatingPapersMixin, TemplateView):
     """GET the person's Q1–Q3; POST `quarter` with `part` = self or manager."""
 
     template_name = "reviews/quarters.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.rating = get_object_or_404(
-            Rating.objects.select_related(
-                "cycle__organization", "member__account", "unit", "pool__owner", "pool__cycle"
-            ).filter(subject_kind__in=INDIVIDUAL_KINDS),
-            pk=kwargs["pk"],
-        )
-        self.scope = Scope(request.user, self.rating.cycle)
-        if not may_read_self_review(self.scope, self.rating):
-            raise Http404(_("Không tìm thấy đánh giá quý."))
-        return super().dispatch(request, *args, **kwargs)
+    not_found = _("Không tìm thấy đánh giá quý.")
+    subject_kinds = INDIVIDUAL_KINDS
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = {row.quarter: row for row in QuarterAssessment.objects.filter(rating=self.rating)}
-        writes = self.rating.is_reviewed and may_write_self_review(self.scope, self.rating)
         assesses = self.rating.is_reviewed and may_assess_quarter(self.scope, self.rating)
         context.update(
             rating=self.rating,
@@ -59,7 +43,7 @@ class QuartersView(LoginRequiredMixin, TemplateView):
                 )
                 for quarter in QUARTERS
             ],
-            writes=writes,
+            writes=self.may_write,
             assesses=assesses,
             level_choices=Level.choices,
             errors=kwargs.get("errors", {}),
@@ -72,11 +56,7 @@ class QuartersView(LoginRequiredMixin, TemplateView):
         if not quarter.isdigit() or int(quarter) not in QUARTERS or part not in ("self", "manager"):
             raise Http404
         quarter = int(quarter)
-        allowed = (
-            may_write_self_review(self.scope, self.rating)
-            if part == "self"
-            else may_assess_quarter(self.scope, self.rating)
-        )
+        allowed = self.may_write if part == "self" else may_assess_quarter(self.scope, self.rating)
         if not allowed or not self.rating.is_reviewed:
             raise PermissionDenied(_("Bạn không có quyền ghi đánh giá quý này."))
         version = _version(request.POST.get("version", ""))

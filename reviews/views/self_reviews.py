@@ -40,33 +40,44 @@ from reviews.views.ratings import error_messages
 PART_B_RIGHTS = RowRights(self_level=True)
 
 
-class SelfReviewView(LoginRequiredMixin, View):
-    """GET the form; POST `action` = save (also the htmx autosave), finish or reopen."""
+class RatingPapersMixin(LoginRequiredMixin):
+    """The views of a rating's papers (self-review, quarters, task register): the rating, the
+    user's scope in its cycle, 404 for anyone who may not read it (issue #14), and whether he
+    writes it — exempt or suspended members are not reviewed and write none (QĐ 366, Điều 5)."""
 
-    template_name = "reviews/self_review.html"
+    not_found = _("Không tìm thấy bản kiểm điểm.")
+    subject_kinds: tuple[str, ...] = ()
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.rating = get_object_or_404(
-            Rating.objects.select_related(
-                "cycle__organization",
-                "member__account",
-                "organization",
-                "collective",
-                "unit",
-                "pool__owner",
-                "pool__cycle",
-            ),
-            pk=kwargs["pk"],
+        ratings = Rating.objects.select_related(
+            "cycle__organization",
+            "member__account",
+            "organization",
+            "collective",
+            "unit",
+            "pool__owner",
+            "pool__cycle",
         )
+        if self.subject_kinds:
+            ratings = ratings.filter(subject_kind__in=self.subject_kinds)
+        self.rating = get_object_or_404(ratings, pk=kwargs["pk"])
         self.scope = Scope(request.user, self.rating.cycle)
         if not may_read_self_review(self.scope, self.rating):
-            raise Http404(_("Không tìm thấy bản kiểm điểm."))
-        # Exempt or suspended members are not reviewed, so write no form (QĐ 366, Điều 5).
+            raise Http404(self.not_found)
         self.may_write = self.rating.is_reviewed and may_write_self_review(self.scope, self.rating)
-        self.part_b_editable = self.may_write and not self.rating.pool.is_finalized
         return super().dispatch(request, *args, **kwargs)
+
+
+class SelfReviewView(RatingPapersMixin, View):
+    """GET the form; POST `action` = save (also the htmx autosave), finish or reopen."""
+
+    template_name = "reviews/self_review.html"
+
+    @property
+    def part_b_editable(self) -> bool:
+        return self.may_write and not self.rating.pool.is_finalized
 
     def stored(self) -> SelfReview | None:
         return SelfReview.objects.filter(rating=self.rating).first()

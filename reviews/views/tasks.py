@@ -2,7 +2,6 @@
 quality, "beyond what was required" and evidence; the shares the rules read follow."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -10,37 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from reviews.forms import TaskItemForm
-from reviews.models import Rating, TaskItem
-from reviews.permissions import Scope, may_read_self_review, may_write_self_review
+from reviews.models import TaskItem
 from reviews.services.tasks import task_item_add, task_item_remove, task_item_update
 from reviews.views.ratings import error_messages
+from reviews.views.self_reviews import RatingPapersMixin
 
 
-class TasksView(LoginRequiredMixin, TemplateView):
-    """GET the register; POST `action` = add, done (mark a task done today) or remove."""
+class TasksView(RatingPapersMixin, TemplateView):
+    """GET the register; POST `action` = add, done (mark a task done) or remove."""
 
     template_name = "reviews/tasks.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.rating = get_object_or_404(
-            Rating.objects.select_related(
-                "cycle__organization",
-                "member__account",
-                "organization",
-                "collective",
-                "unit",
-                "pool__owner",
-                "pool__cycle",
-            ),
-            pk=kwargs["pk"],
-        )
-        self.scope = Scope(request.user, self.rating.cycle)
-        if not may_read_self_review(self.scope, self.rating):
-            raise Http404(_("Không tìm thấy sổ nhiệm vụ."))
-        self.writes = self.rating.is_reviewed and may_write_self_review(self.scope, self.rating)
-        return super().dispatch(request, *args, **kwargs)
+    not_found = _("Không tìm thấy sổ nhiệm vụ.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -49,13 +28,13 @@ class TasksView(LoginRequiredMixin, TemplateView):
             cycle=self.rating.cycle,
             items=list(TaskItem.objects.filter(rating=self.rating).select_related("updated_by")),
             form=kwargs.get("form") or TaskItemForm(),
-            writes=self.writes,
+            writes=self.may_write,
             errors=kwargs.get("errors", []),
         )
         return context
 
     def post(self, request, pk):
-        if not self.writes:
+        if not self.may_write:
             raise PermissionDenied(_("Bạn không có quyền sửa sổ nhiệm vụ này."))
         action = request.POST.get("action", "")
         form = None
