@@ -19,6 +19,7 @@ from reviews.models import QUARTERS, Level, Rating, ReviewCycle, SubjectKind, qu
 from reviews.services.meetings import Presence, meeting_participants, meeting_record
 from reviews.services.quarters import quarter_assess, quarter_self_assess
 from reviews.services.self_reviews import self_review_finish, self_review_open, self_review_save
+from reviews.services.tasks import TaskEntry, task_register_import
 
 #: The member who writes his own form (his name is the demo member's, set when linked).
 AUTHOR_USERNAME = "dangvien"
@@ -142,6 +143,7 @@ def papers_2026(builder: Any, cycle: ReviewCycle, cell: Organization) -> None:
     others = [r for r in _cell_ratings(cycle, cell) if r not in own]
     clerk = builder.users["canbo.stc"]
     for rating in own:
+        _task_register(rating, author)
         sections = _sections(rng)
         sections["previous_shortcomings"] = FIXED_2026
         del sections["remedies"]  # still writing
@@ -205,6 +207,38 @@ def _quarters(cycle, cell, clerk) -> None:
                 expected_version=row.version,
                 at=at + datetime.timedelta(days=3),
             )
+
+
+#: The author's register of 2026: (title, quarter, due, done, beyond requirement, evidence).
+REGISTER_2026 = (
+    ("Báo cáo tổng kết công tác năm 2025 của phòng", 1, (2, 28), (2, 25), False, "Số 15-BC"),
+    ("Tham mưu kế hoạch kiểm tra chuyên đề", 1, (3, 31), (3, 20), True, "Kế hoạch số 42-KH"),
+    ("Dự thảo quy chế phối hợp với các sở, ngành", 2, (6, 30), (6, 26), False, ""),
+    ("Rà soát thủ tục hành chính thuộc lĩnh vực phụ trách", 3, (9, 30), (9, 12), True, ""),
+    ("Đề án chuyển đổi số của cơ quan", None, (10, 31), (10, 29), False, "Đề án số 07-ĐA"),
+)  # fmt: skip
+
+
+def _task_register(rating: Rating, author) -> None:
+    """The author keeps his tasks in the register: his shares are computed from it (100% done,
+    40% beyond what was required, none late), typed no more on the rating screen."""
+    year = rating.cycle.year
+    entries = [
+        TaskEntry(
+            rating=rating,
+            fields={
+                "title": title,
+                "quarter": quarter,
+                "due_on": datetime.date(year, *due),
+                "done_on": datetime.date(year, *done),
+                "quality": "meets",
+                "beyond_requirement": beyond,
+                "evidence": evidence,
+            },
+        )
+        for title, quarter, due, done, beyond, evidence in REGISTER_2026
+    ]
+    task_register_import(entries=entries, acting_user=author)
 
 
 QUARTER_TASKS = "Tham mưu các văn bản thuộc lĩnh vực phụ trách; tham gia các đoàn kiểm tra."

@@ -50,7 +50,7 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("Loại dữ liệu"),
-        choices=[(k, label) for k, label in ImportKind.choices if k != ImportKind.RATINGS],
+        choices=[(k, label) for k, label in ImportKind.choices if k in TEMPLATES],
     )
     scope = forms.TypedChoiceField(label=gettext_lazy("Phạm vi"), coerce=int)
     file = forms.FileField(

@@ -546,6 +546,7 @@ class ImportKind(models.TextChoices):
     ORGANIZATIONS = "organizations", _("Tổ chức đảng")
     MEMBERS = "members", _("Đảng viên")
     RATINGS = "ratings", _("Kết quả xếp loại")
+    TASKS = "tasks", _("Sổ theo dõi nhiệm vụ")
 
 
 def import_upload_path(instance: ImportBatch, filename: str) -> str:

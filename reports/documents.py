@@ -29,6 +29,7 @@ from reviews.models import (
     PART_MAXIMUM,
     CriterionPart,
     Level,
+    QuarterAssessment,
     ReRating,
     ReviewCycle,
     ReviewMeeting,
@@ -280,6 +281,67 @@ def build_self_review_document(self_review: SelfReview, fmt: str = PDF) -> bytes
             "self_level": rating.get_self_level_display(),
             "signer_lines": signer_lines,
             "signer_name": signer_name,
+        },
+    )
+    return printed(html, fmt)
+
+
+ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III"}
+
+
+@translation.override("vi")
+def build_quarter_document(assessment: QuarterAssessment, fmt: str = PDF) -> bytes:
+    """A quarter's self-assessment (HD 43-HD/BTCTW, Mẫu 05: "Bản tự đánh giá xếp loại của cá
+    nhân Quý, Năm"; KL 198-KL/TW): the quarter's tasks with those of the register due in it,
+    the results, the level proposed, and the direct manager's assessment, signed by both."""
+    from reviews.models import TaskItem
+
+    rating = assessment.rating
+    cycle = rating.cycle
+    unit = rating.unit
+    member = rating.member
+    parent = Organization.objects.get_parent(unit)
+    head = replace(
+        letterhead_for(unit, bloc=cycle.organization),
+        superior_body=upper(parent.name) if parent is not None else "",
+        issuing_body=committee_name(unit),
+        recipients=(),
+    )
+    submitted = (
+        timezone.localtime(assessment.self_submitted_at).date()
+        if assessment.self_submitted_at
+        else None
+    )
+    html = render_to_string(
+        "reports/quarter.html",
+        {
+            "assessment": assessment,
+            "rating": rating,
+            "cycle": cycle,
+            "head": head,
+            "document_number": "",
+            "place_and_date": head.place_and_date(submitted),
+            "title": upper(_("Bản tự đánh giá, xếp loại cá nhân")),
+            "period": _("Quý %(q)s năm %(year)s")
+            % {"q": ROMAN_QUARTERS[assessment.quarter], "year": cycle.year},
+            "identity": [
+                (_("Họ và tên"), member.full_name),
+                (_("Chức vụ lãnh đạo, quản lý"), member.leadership_post),
+                (_("Chi bộ"), unit.name),
+            ],
+            "tasks": [line.strip() for line in assessment.tasks.splitlines() if line.strip()],
+            "results": [line.strip() for line in assessment.results.splitlines() if line.strip()],
+            "register": list(
+                TaskItem.objects.filter(rating=rating, quarter=assessment.quarter).order_by(
+                    "due_on", "pk"
+                )
+            ),
+            "comment": [
+                line.strip() for line in assessment.manager_comment.splitlines() if line.strip()
+            ],
+            "self_level": assessment.get_self_level_display(),
+            "manager_level": assessment.get_manager_level_display(),
+            "signer_name": member.full_name,
         },
     )
     return printed(html, fmt)

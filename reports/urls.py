@@ -6,6 +6,7 @@ from reports.views import (
     DownloadView,
     ExcellentStreaksExportView,
     MinutesDocumentView,
+    QuarterDocumentView,
     ReRatingDocumentView,
     SelfReviewDocumentView,
 )
@@ -30,5 +31,10 @@ urlpatterns = [
         "ban-kiem-diem/<int:pk>/<str:fmt>/",
         SelfReviewDocumentView.as_view(),
         name="self-review-document",
+    ),
+    path(
+        "danh-gia-quy/<int:pk>/<int:quarter>/<str:fmt>/",
+        QuarterDocumentView.as_view(),
+        name="quarter-document",
     ),
 ]

@@ -24,6 +24,7 @@ from reports.bundle import build_bundle, unit_slug
 from reports.documents import (
     build_dossier_list,
     build_minutes_document,
+    build_quarter_document,
     build_report,
     build_rerating_document,
     build_self_review_document,
@@ -43,7 +44,7 @@ from reports.permissions import (
 )
 from reports.services import document_fields_save
 from reports.streaks import build_streaks_workbook
-from reviews.models import ReRating, ReviewMeeting, SelfReview
+from reviews.models import QuarterAssessment, ReRating, ReviewMeeting, SelfReview
 from reviews.permissions import Scope, may_read_meeting, may_read_self_review
 from reviews.selectors.history import years_asked
 from reviews.views.ratings import CycleMixin
@@ -138,6 +139,33 @@ class SelfReviewDocumentView(LoginRequiredMixin, View):
         return private_bytes_response(
             build_self_review_document(self_review, fmt),
             filename=f"{stem}-{rating.cycle.year}-{rating.pk}.{fmt}",
+            content_type=CONTENT_TYPES[fmt],
+        )
+
+
+class QuarterDocumentView(LoginRequiredMixin, View):
+    """GET: a quarter's self-assessment (Mẫu 05) as PDF or Word, for those who may read the
+    person's papers (else 404)."""
+
+    def get(self, request, pk: int, quarter: int, fmt: str = PDF):
+        if fmt not in DOCUMENT_FORMATS:
+            raise Http404
+        assessment = get_object_or_404(
+            QuarterAssessment.objects.select_related(
+                "rating__cycle__organization",
+                "rating__member__account",
+                "rating__unit",
+                "rating__pool__owner",
+            ),
+            rating_id=pk,
+            quarter=quarter,
+        )
+        rating = assessment.rating
+        if not may_read_self_review(Scope(request.user, rating.cycle), rating):
+            raise Http404
+        return private_bytes_response(
+            build_quarter_document(assessment, fmt),
+            filename=f"tu-danh-gia-quy-{quarter}-{rating.cycle.year}-{rating.pk}.{fmt}",
             content_type=CONTENT_TYPES[fmt],
         )
 

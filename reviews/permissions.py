@@ -194,9 +194,12 @@ def may_read_self_review(scope: Scope, rating: Rating) -> bool:
     return scope.can_decide(rating.pool)
 
 
-def may_write_self_review(scope: Scope, rating: Rating) -> bool:
+def may_write_self_review(
+    scope: Scope, rating: Rating, *, locked_units: set[str] | None = None
+) -> bool:
     """The author, or his unit's clerk on his behalf (the Office for the bloc's leaders), while
-    the cycle is open and the unit's report is not sent."""
+    the cycle is open and the unit's report is not sent (`locked_units`: the paths of
+    `locked_unit_paths`, read once for many ratings)."""
     if not rating.cycle.is_open:
         return False
     if scope.is_superuser:
@@ -204,7 +207,11 @@ def may_write_self_review(scope: Scope, rating: Rating) -> bool:
     writer = is_author(scope.user, rating) or scope.covers(subject_path(rating), {Role.CLERK})
     if rating.pool.owner.depth == 1 and rating.pool.subject_kind in LEADERSHIP_KINDS:
         writer = writer or scope.covers(rating.pool.owner.path, {Role.OFFICE})
-    return writer and not unit_is_locked(rating)
+    if not writer:
+        return False
+    if locked_units is None:
+        return not unit_is_locked(rating)
+    return not any(rating.unit.path.startswith(path) for path in locked_units)
 
 
 def may_read_meeting(scope: Scope, organization: Organization) -> bool:

@@ -55,6 +55,11 @@ urlpatterns = [
     path("danh-gia-quy/<int:pk>/", quarters.QuartersView.as_view(), name="quarters"),
     path("nhiem-vu/<int:pk>/", tasks.TasksView.as_view(), name="tasks"),
     path(
+        "nhiem-vu/<int:pk>/minh-chung/<int:file_pk>/",
+        tasks.TaskEvidenceDownloadView.as_view(),
+        name="task-evidence",
+    ),
+    path(
         "qua-cac-ky/dang-vien/<int:pk>/", history.MemberHistoryView.as_view(), name="member-history"
     ),
     path("qua-cac-ky/to-chuc/<int:pk>/", history.UnitHistoryView.as_view(), name="unit-history"),
@@ -127,5 +132,30 @@ urlpatterns += [
         "nhap-excel/<int:pk>/ap-dung/",
         roundtrip.RatingImportApplyView.as_view(),
         name="rating-import-apply",
+    ),
+]
+
+from reviews.views import task_import  # noqa: E402 - appended block (task register in Excel)
+
+urlpatterns += [
+    path(
+        "nhom/<int:pk>/nhiem-vu/excel/",
+        task_import.TaskRegisterDownloadView.as_view(),
+        name="task-register-sheet",
+    ),
+    path(
+        "nhom/<int:pk>/nhiem-vu/nhap/",
+        task_import.TaskRegisterUploadView.as_view(),
+        name="task-register-upload",
+    ),
+    path(
+        "nhom/<int:pool_pk>/nhiem-vu/nhap/<int:pk>/",
+        task_import.TaskImportPreviewView.as_view(),
+        name="task-import-preview",
+    ),
+    path(
+        "nhom/<int:pool_pk>/nhiem-vu/nhap/<int:pk>/ap-dung/",
+        task_import.TaskImportApplyView.as_view(),
+        name="task-import-apply",
     ),
 ]

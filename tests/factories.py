@@ -81,6 +81,7 @@ from reviews.models import (
     Suggestion,
     SuggestionEvent,
     SuggestionIssue,
+    TaskEvidence,
     TaskItem,
 )
 
@@ -708,3 +709,11 @@ class TaskItemFactory(factory.django.DjangoModelFactory):
     rating = factory.SubFactory(RatingFactory)
     title = "Tham mưu đề án"
     due_on = datetime.date(2021, 9, 30)
+
+
+class TaskEvidenceFactory(_UploadFactory):
+    class Meta:
+        model = TaskEvidence
+
+    task = factory.SubFactory(TaskItemFactory)
+    original_name = "to-trinh.pdf"

@@ -42,7 +42,7 @@ def in_vietnamese(build):
     return wrapper
 
 
-def _common_notes(identity: str) -> list[str]:
+def common_notes(identity: str) -> list[str]:
     return [
         _(
             "Mỗi dòng một %(what)s, bắt đầu ngay dưới dòng tiêu đề. Giữ nguyên dòng tiêu đề; "
@@ -94,7 +94,7 @@ def organizations_template(scope: Organization | None) -> bytes:
     for offset, values in enumerate(examples, start=1):
         write_row(ws, HEADER_ROW + offset, values, columns, font=EXAMPLE_FONT)
     notes = [
-        *_common_notes(_("tổ chức đảng")),
+        *common_notes(_("tổ chức đảng")),
         _(
             "Tổ chức đã có được nhận biết theo mã và được cập nhật; ô để trống giữ nguyên giá "
             "trị đang có. Đổi “Mã tổ chức cấp trên” là chuyển tổ chức sang trực thuộc nơi khác."
@@ -148,7 +148,7 @@ def members_template(scope: Organization | None) -> bytes:
     for offset, values in enumerate(examples, start=1):
         write_row(ws, HEADER_ROW + offset, values, columns, font=EXAMPLE_FONT)
     notes = [
-        *_common_notes(_("đảng viên")),
+        *common_notes(_("đảng viên")),
         _(
             "Đảng viên đã có được nhận biết theo số thẻ đảng viên (chưa có thẻ: theo họ tên và "
             "ngày sinh) và được cập nhật; ô để trống giữ nguyên giá trị đang có. Đổi mã chi bộ "

@@ -104,7 +104,7 @@ from reviews.models.suggestions import (
     SuggestionIssue,
     SuggestionState,
 )
-from reviews.models.tasks import TaskItem, TaskQuality
+from reviews.models.tasks import TaskEvidence, TaskItem, TaskQuality
 from reviews.models.transitions import StateMachine, TransitionRecord
 
 __all__ = [
@@ -184,6 +184,7 @@ __all__ = [
     "SuggestionEvent",
     "SuggestionIssue",
     "SuggestionState",
+    "TaskEvidence",
     "TaskItem",
     "TaskQuality",
     "TransitionRecord",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import acting_user_field
+from reviews.models.guidance import UploadedFileFields
 from reviews.models.ratings import Rating
 
 
@@ -73,3 +74,32 @@ class TaskItem(models.Model):
     @property
     def is_late(self) -> bool:
         return self.done_on is not None and self.done_on > self.due_on
+
+
+class TaskEvidenceQuerySet(models.QuerySet):
+    def present(self) -> TaskEvidenceQuerySet:
+        return self.filter(removed_at__isnull=True)
+
+
+class TaskEvidence(UploadedFileFields):
+    """A file proving a task's product (issue #15, point 1: "evidence (a file or a
+    reference)"), stored privately and served only to the rating's readers. Removing it keeps
+    the record (who, when) for the audit trail."""
+
+    task = models.ForeignKey(
+        TaskItem, on_delete=models.CASCADE, related_name="files", verbose_name=_("nhiệm vụ")
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
+    uploaded_by = acting_user_field(_("người tải lên"))
+    removed_at = models.DateTimeField(_("gỡ bỏ lúc"), null=True, blank=True)
+    removed_by = acting_user_field(_("người gỡ bỏ"))
+
+    objects = TaskEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tệp minh chứng")
+        verbose_name_plural = _("tệp minh chứng")
+        ordering = ["task", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from organizations.models import Organization
 from organizations.text import field_label
@@ -17,6 +17,7 @@ from reviews.models import (
     Rating,
     ShortcomingsFixed,
     SubjectKind,
+    TaskItem,
 )
 from reviews.permissions import (
     RowRights,
@@ -61,12 +62,8 @@ SCORED_FACT_FIELDS: dict[str, tuple[str, ...]] = {
         "degradation_concluded",
     ),
 }
-TASK_FIELDS = (
-    "tasks_done_percent",
-    "tasks_beyond_percent",
-    "tasks_late_percent",
-    "shortcomings_fixed",
-)
+SHARE_FIELDS = ("tasks_done_percent", "tasks_beyond_percent", "tasks_late_percent")
+TASK_FIELDS = (*SHARE_FIELDS, "shortcomings_fixed")
 #: The facts of HD 21 and QĐ 124 cycles.
 UNSCORED_FACT_FIELDS = ("civil_service_level", "targets_under_half", "degradation_concluded")
 
@@ -83,6 +80,11 @@ class PoolRow:
     scores: list[ScoreLine] = field(default_factory=list)
     #: Whether the user may open the subject's self-review (its readers only, issue #14).
     reads_self_review: bool = False
+
+    @property
+    def keeps_register(self) -> bool:
+        """Its task register holds tasks: the shares are computed from it (issue #15)."""
+        return bool(getattr(self.rating, "keeps_register", False))
 
     @property
     def self_review(self):
@@ -108,9 +110,11 @@ class PoolRow:
 
     @property
     def fact_fields(self) -> tuple[str, ...]:
-        """The recorded facts the rules of the cycle read for this subject."""
+        """The recorded facts the rules of the cycle read for this subject; the task shares
+        are not typed when its task register holds tasks (they are computed from it)."""
         if self.rating.cycle.uses_scores:
-            return TASK_FIELDS + SCORED_FACT_FIELDS[self.rating.subject_kind]
+            tasks = TASK_FIELDS[len(SHARE_FIELDS) :] if self.keeps_register else TASK_FIELDS
+            return tasks + SCORED_FACT_FIELDS[self.rating.subject_kind]
         return UNSCORED_FACT_FIELDS
 
     @property
@@ -197,7 +201,9 @@ def pool_rows(
             )
         )
     ratings = list(
-        ratings_qs.select_related(
+        ratings_qs.annotate(
+            keeps_register=Exists(TaskItem.objects.filter(rating=OuterRef("pk")))
+        ).select_related(
             "unit",
             "member__organization",
             "organization",

@@ -27,6 +27,7 @@ from reviews.models import (
     ReviewCycle,
     SubjectKind,
     Submission,
+    TaskItem,
 )
 from reviews.rules import rule_set_for
 from reviews.rules.base import limits_text, rule_violation
@@ -71,6 +72,8 @@ PERCENT_FIELDS = frozenset(
         "overseen_not_completed_percent",
     }
 )
+#: The task shares: computed from the rating's task register when it has one (issue #15).
+SHARE_FIELDS = frozenset({"tasks_done_percent", "tasks_beyond_percent", "tasks_late_percent"})
 #: Computed from the criterion scores (`reviews.services.scores`), never typed.
 COMPUTED_FIELDS = frozenset({"self_score", "decided_score"})
 LEVEL_FIELDS = ("self_level", "proposal_level", "decision_level")
@@ -96,6 +99,7 @@ def ratings_record(
     reason: str = "",
     expected_versions: Mapping[int, int] | None = None,
     scores: Mapping[int, Mapping[int, Mapping[str, Any]]] | None = None,
+    shares_from_register: bool = False,
 ) -> list[Rating]:
     """Write self-ratings, proposals, decisions, facts and comments for many ratings at once.
 
@@ -113,11 +117,13 @@ def ratings_record(
 
     `scores` (rating id → criterion id → {self_points, decided_points}) writes criterion
     scores under QĐ 366; the totals follow and are checked by the rules like any other change.
+    The task shares of a rating whose register holds tasks are the register's: only the
+    register writes them (`shares_from_register`, `reviews.services.tasks`).
 
     Raises ValidationError with codes: unknown_field, score_total_computed, rating_not_found,
     stale_rating, pool_finalized, submission_locked, votes_exceed_members, override_needs_user,
     not_rated_subject, override_incomplete, rule_violation, order_collective_first,
-    order_unit_first, percent_out_of_range, and those of `scores_apply`.
+    order_unit_first, percent_out_of_range, shares_from_register, and those of `scores_apply`.
     """
     scores = scores or {}
     changes = {**{rating_id: {} for rating_id in scores}, **changes}
@@ -161,6 +167,11 @@ def ratings_record(
     changes = {
         rating_id: {**fields, **totals.get(rating_id, {})} for rating_id, fields in changes.items()
     }
+    registered = (
+        set()
+        if shares_from_register
+        else _with_register([pk for pk, fields in changes.items() if SHARE_FIELDS & set(fields)])
+    )
     now = timezone.now()
     history: list[RatingChange] = []
     touched: list[Rating] = []
@@ -177,6 +188,15 @@ def ratings_record(
         changed = {f: v for f, v in fields.items() if getattr(rating, f) != v}
         if not changed:
             continue
+        if rating_id in registered and SHARE_FIELDS & set(changed):
+            raise ValidationError(
+                _(
+                    "Tỷ lệ nhiệm vụ của %(subject)s được tính từ sổ theo dõi nhiệm vụ; "
+                    "hãy sửa trong sổ."
+                )
+                % {"subject": rating.subject},
+                code="shares_from_register",
+            )
         if rating.pool.is_finalized:
             raise ValidationError(
                 _("Kết quả của nhóm này đã chốt; cần mở lại (nêu lý do) trước khi sửa."),
@@ -273,6 +293,17 @@ def _resolve_basis_flags(decided: list[Rating], acting_user: User | None, now) -
             pool_id__in={r.pool_id for r in decided},
             member_id__in=members,
         ).update(resolved_at=now, resolved_by=acting_user)
+
+
+def _with_register(rating_ids: list[int]) -> set[int]:
+    """Those of the ratings whose task register holds tasks (one query, none for no ids)."""
+    if not rating_ids:
+        return set()
+    return set(
+        TaskItem.objects.filter(rating_id__in=rating_ids)
+        .values_list("rating_id", flat=True)
+        .distinct()
+    )
 
 
 def _check_percents(fields: Mapping[str, Any]) -> None:

@@ -3,18 +3,21 @@ facts from the register and records them through `ratings_record`, with its hist
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.services import refuse_unknown_fields
-from reviews.models import Rating, TaskItem
+from reviews.models import Rating, TaskEvidence, TaskItem
 from reviews.rules.tasks import task_shares
 from reviews.services.ratings import ratings_record
+from reviews.services.uploads import check_upload
 
 TASK_FIELDS = (
     "quarter",
@@ -35,20 +38,33 @@ def _refuse_unless_open(rating: Rating) -> None:
         )
 
 
-def _record_shares(rating: Rating, acting_user: User | None) -> None:
-    """The register's shares onto the rating (its one write path: the pool's lock, a finalized
-    pool or a sent report refuse, the rules are checked)."""
-    items = list(TaskItem.objects.filter(rating=rating))
-    as_of = min(timezone.localdate(), rating.cycle.reference_date)
-    shares = task_shares(items, as_of=as_of)
-    if not shares:
+def _record_shares(
+    ratings: list[Rating], acting_user: User | None, *, reason: str = HISTORY_REASON
+) -> None:
+    """The registers' shares onto their ratings in one call of the one write path (the pool's
+    lock, a finalized pool or a sent report refuse, the rules are checked). An empty register
+    leaves the shares as they were."""
+    if not ratings:
+        return
+    by_rating: dict[int, list[TaskItem]] = {rating.pk: [] for rating in ratings}
+    for item in TaskItem.objects.filter(rating__in=list(by_rating)):
+        by_rating[item.rating_id].append(item)
+    cycle = ratings[0].cycle
+    as_of = min(timezone.localdate(), cycle.reference_date)
+    changes = {
+        rating_id: shares
+        for rating_id, items in by_rating.items()
+        if (shares := task_shares(items, as_of=as_of))
+    }
+    if not changes:
         return
     try:
         ratings_record(
-            cycle=rating.cycle,
-            changes={rating.pk: shares},
+            cycle=cycle,
+            changes=changes,
             acting_user=acting_user,
-            reason=HISTORY_REASON,
+            reason=reason,
+            shares_from_register=True,
         )
     except ValidationError as error:
         # A share that no longer supports the decided level, a finalized pool, a sent report:
@@ -59,7 +75,9 @@ def _record_shares(rating: Rating, acting_user: User | None) -> None:
         ) from error
 
 
-def _validated(item: TaskItem) -> TaskItem:
+def task_item_validated(item: TaskItem) -> TaskItem:
+    """A task as it will be stored: no quality while not done, the model's checks passed.
+    Raises the model's ValidationError (by field)."""
     if item.done_on is None:
         item.quality, item.beyond_requirement = "", False
     item.full_clean(exclude=["rating", "updated_by"])
@@ -72,9 +90,9 @@ def task_item_add(*, rating: Rating, acting_user: User | None, **fields: Any) ->
     cycle_not_open, the model's own, register_refused (what `ratings_record` refused)."""
     refuse_unknown_fields(fields, TASK_FIELDS)
     _refuse_unless_open(rating)
-    item = _validated(TaskItem(rating=rating, updated_by=acting_user, **fields))
+    item = task_item_validated(TaskItem(rating=rating, updated_by=acting_user, **fields))
     item.save()
-    _record_shares(rating, acting_user)
+    _record_shares([rating], acting_user)
     return item
 
 
@@ -91,8 +109,8 @@ def task_item_update(*, item: TaskItem, acting_user: User | None, **fields: Any)
     for name, value in fields.items():
         setattr(item, name, value)
     item.updated_by = acting_user
-    _validated(item).save()
-    _record_shares(item.rating, acting_user)
+    task_item_validated(item).save()
+    _record_shares([item.rating], acting_user)
     return item
 
 
@@ -104,4 +122,99 @@ def task_item_remove(*, item: TaskItem, acting_user: User | None) -> None:
     _refuse_unless_open(item.rating)
     rating = item.rating
     item.delete()
-    _record_shares(rating, acting_user)
+    _record_shares([rating], acting_user)
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    """One task to write from a file: a new one (`item` None) or a correction of `item`."""
+
+    rating: Rating
+    fields: dict[str, Any]
+    item: TaskItem | None = None
+
+
+@transaction.atomic
+def task_register_import(
+    *, entries: list[TaskEntry], acting_user: User | None, reason: str = HISTORY_REASON
+) -> None:
+    """Write many tasks of one cycle at once (the Excel import, issue #15): all or none, the
+    shares of every register touched recorded in one call of `ratings_record`. Raises
+    ValidationError: unknown_field, cycle_not_open, the model's own, register_refused."""
+    if not entries:
+        return
+    ratings: dict[int, Rating] = {}
+    existing = {
+        item.pk: item
+        for item in TaskItem.objects.select_for_update(of=("self",)).filter(
+            pk__in=[entry.item.pk for entry in entries if entry.item is not None]
+        )
+    }
+    added, corrected = [], []
+    for entry in entries:
+        refuse_unknown_fields(entry.fields, TASK_FIELDS)
+        _refuse_unless_open(entry.rating)
+        ratings.setdefault(entry.rating.pk, entry.rating)
+        if entry.item is None:
+            item = TaskItem(rating=entry.rating)
+            added.append(item)
+        else:
+            item = existing[entry.item.pk]
+            corrected.append(item)
+        for name, value in entry.fields.items():
+            setattr(item, name, value)
+        item.updated_by = acting_user
+        task_item_validated(item)
+    TaskItem.objects.bulk_create(added, batch_size=1000)
+    TaskItem.objects.bulk_update(corrected, [*TASK_FIELDS, "updated_by"], batch_size=1000)
+    _record_shares(list(ratings.values()), acting_user, reason=reason)
+
+
+#: Files kept as evidence of one task.
+EVIDENCE_FILES_MAX = 10
+
+
+@transaction.atomic
+def task_evidence_attach(
+    *, item: TaskItem, upload: UploadedFile, acting_user: User | None
+) -> TaskEvidence:
+    """Keep a file as evidence of a task, checked like every upload (`check_upload`).
+    Raises ValidationError: cycle_not_open, too_many_files and those of `check_upload`."""
+    item = (
+        TaskItem.objects.select_for_update(of=("self",))
+        .select_related("rating__cycle")
+        .get(pk=item.pk)
+    )
+    _refuse_unless_open(item.rating)
+    if TaskEvidence.objects.present().filter(task=item).count() >= EVIDENCE_FILES_MAX:
+        raise ValidationError(
+            _("Mỗi nhiệm vụ có tối đa %(n)s tệp minh chứng.") % {"n": EVIDENCE_FILES_MAX},
+            code="too_many_files",
+        )
+    checked = check_upload(upload)
+    evidence = TaskEvidence(
+        task=item,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=acting_user,
+    )
+    evidence.file.save(checked.name, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def task_evidence_remove(*, evidence: TaskEvidence, acting_user: User | None) -> None:
+    """Take a file off the register; the record of it (who, when) stays."""
+    evidence = (
+        TaskEvidence.objects.select_for_update(of=("self",))
+        .select_related("task__rating__cycle")
+        .get(pk=evidence.pk)
+    )
+    _refuse_unless_open(evidence.task.rating)
+    if evidence.removed_at is None:
+        evidence.removed_at = timezone.now()
+        evidence.removed_by = acting_user
+        evidence.save(update_fields=["removed_at", "removed_by"])

@@ -2,10 +2,12 @@
 manager, deadlines of KL 198, and the two roll-up rules at their edges (off by default)."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from docx import Document
 
 from organizations.models import Role
 from reviews.models import Level, QuarterAssessment, Rating, SubjectKind, quarter_deadline
@@ -15,6 +17,7 @@ from reviews.selectors.quarters import personnel_flags, quarters_overview
 from reviews.services import cycle_change_status, cycle_create, ratings_record
 from reviews.services.quarters import quarter_assess, quarter_self_assess
 from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.reports.test_pdf import needs_poppler, pdf_text, squeeze
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +193,64 @@ def test_clerks_are_reminded_of_the_quarter_for_those_not_assessed(small_bloc, c
     (note,) = Notification.objects.filter(user=clerk)
     assert f"{waiting.count() - 1} người" in note.message
     assert "hạn 15/03/2026 (còn 5 ngày)" in note.message
+
+
+@needs_poppler
+def test_a_quarter_prints_as_form_05_in_pdf_and_word(client, small_bloc, tmp_path):
+    """Mẫu 05: the quarter's tasks (with those of the register due in it), results, the level
+    proposed and the manager's assessment, signed by both; 404 for one who may not read it."""
+    from reviews.services.tasks import task_item_add
+
+    cycle = cycle_of(small_bloc["bloc"])
+    rating = member_rating(cycle, small_bloc["members"][2])
+    quarter_self_assess(
+        rating=rating,
+        quarter=2,
+        tasks="Tham mưu đề án chuyển đổi số.",
+        results="Hoàn thành đúng hạn.",
+        self_level=T,
+        acting_user=None,
+    )
+    quarter_assess(rating=rating, quarter=2, level=T, comment="Chủ động.", acting_user=None)
+    task_item_add(
+        rating=rating,
+        acting_user=None,
+        title="Báo cáo sơ kết",
+        quarter=2,
+        due_on=datetime.date(2026, 6, 30),
+    )
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    client.force_login(clerk)
+    page = client.get(reverse("reviews:quarters", args=[rating.pk])).text
+    pdf_url = reverse("reports:quarter-document", args=[rating.pk, 2, "pdf"])
+    assert pdf_url in page
+    pdf = client.get(pdf_url)
+    assert pdf["Content-Type"] == "application/pdf"
+    text = squeeze(pdf_text(pdf.content, tmp_path))
+    for expected in (
+        "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN",
+        "Quý II năm 2026",
+        "Tham mưu đề án chuyển đổi số.",
+        "Báo cáo sơ kết",
+        "Chủ động.",
+        "NGƯỜI QUẢN LÝ TRỰC TIẾP",
+        "NGƯỜI TỰ ĐÁNH GIÁ",
+        rating.member.full_name,
+    ):
+        assert expected in text, expected
+    assert text.count("Hoàn thành tốt nhiệm vụ") == 2
+    word = client.get(reverse("reports:quarter-document", args=[rating.pk, 2, "docx"]))
+    document = Document(io.BytesIO(word.content))
+    assert "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN" in [p.text for p in document.paragraphs]
+    *_, register, signature = document.tables
+    assert "Báo cáo sơ kết" in register.rows[1].cells[1].text
+    assert "NGƯỜI TỰ ĐÁNH GIÁ" in signature.rows[0].cells[1].text
+    assert (
+        client.get(reverse("reports:quarter-document", args=[rating.pk, 1, "pdf"])).status_code
+        == 404
+    )
+    viewer = UserFactory()
+    RoleAssignmentFactory(user=viewer, organization=small_bloc["cell_unit"], role=Role.CLERK)
+    client.force_login(viewer)
+    assert client.get(pdf_url).status_code == 404
