@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from organizations.http import private_file_response
+from organizations.http import pk_or_404, private_file_response
 from reviews.forms import TaskItemForm
 from reviews.models import TaskEvidence, TaskItem
 from reviews.services.tasks import (
@@ -64,7 +64,7 @@ class TasksView(RatingPapersMixin, TemplateView):
                 messages.success(request, _("Đã thêm nhiệm vụ."))
             elif action == "attach":
                 item = get_object_or_404(
-                    TaskItem, pk=request.POST.get("item", "0") or 0, rating=self.rating
+                    TaskItem, pk=pk_or_404(request.POST.get("item")), rating=self.rating
                 )
                 upload = forms.FileField(
                     error_messages={"required": _("Hãy chọn tệp minh chứng.")}
@@ -74,14 +74,14 @@ class TasksView(RatingPapersMixin, TemplateView):
             elif action == "detach":
                 evidence = get_object_or_404(
                     TaskEvidence.objects.present(),
-                    pk=request.POST.get("file", "0") or 0,
+                    pk=pk_or_404(request.POST.get("file")),
                     task__rating=self.rating,
                 )
                 task_evidence_remove(evidence=evidence, acting_user=request.user)
                 messages.success(request, _("Đã gỡ tệp minh chứng."))
             elif action in ("done", "remove"):
                 item = get_object_or_404(
-                    TaskItem, pk=request.POST.get("item", "0") or 0, rating=self.rating
+                    TaskItem, pk=pk_or_404(request.POST.get("item")), rating=self.rating
                 )
                 if action == "remove":
                     task_item_remove(item=item, acting_user=request.user)

@@ -321,3 +321,17 @@ def test_the_clerk_uploads_previews_and_applies_through_the_screens(
     RoleAssignmentFactory(user=other, organization=small_bloc["unit"], role=Role.CLERK)
     client.force_login(other)
     assert client.get(upload["Location"]).status_code == 404
+
+
+def test_a_forged_task_or_file_number_is_a_404(client, cycle, small_bloc, clerk_user):
+    rating = rating_of(cycle, small_bloc["members"][2])
+    url = reverse("reviews:tasks", args=[rating.pk])
+    client.force_login(clerk_user)
+    for action, key in (
+        ("done", "item"),
+        ("remove", "item"),
+        ("attach", "item"),
+        ("detach", "file"),
+    ):
+        for value in ("abc", "", "-1", "99999999999999999999999"):
+            assert client.post(url, {"action": action, key: value}).status_code == 404
