@@ -252,7 +252,7 @@ class PoolFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["chi_bo"]
         field.choices = [("", _("Tất cả"))] + [
-            (str(group.organization.pk), f"{group.organization.name} ({len(group.rows)})")
+            (str(group.organization.pk), f"{group.organization.name} ({group.size})")
             for group in groups
         ]
         if len(groups) > SEARCHABLE_FROM:

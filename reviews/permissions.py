@@ -125,6 +125,19 @@ def locked_unit_paths(cycle: ReviewCycle) -> set[str]:
     )
 
 
+def may_decide_rows(scope: Scope, pool: Pool, *, locked_units: set[str]) -> bool:
+    """The decision right `row_rights` gives every row of the pool (the rows of one pool share
+    its owner, so they share that right): for counting what waits for a decision in SQL."""
+    if not pool.cycle.is_open or pool.is_finalized:
+        return False
+    if scope.is_superuser:
+        return True
+    decides = scope.can_decide(pool)
+    if pool.owner.depth > 1:
+        decides = decides and pool.owner.path not in locked_units
+    return decides
+
+
 def row_rights(
     scope: Scope,
     rating: Rating,

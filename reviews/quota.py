@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -223,22 +224,65 @@ def pool_quota(pool: Pool) -> QuotaStatus:
     return quotas_by_pool([pool])[pool.pk]
 
 
+#: A candidate for HTXSNV: decided so, or proposed so with no decision yet.
+CANDIDATE = Q(decision_level=Level.EXCELLENT) | Q(decision_level="", proposal_level=Level.EXCELLENT)
+#: How many names of those kept and of those cut the quota panel prints (the rest are counted).
+PANEL_NAMES = 10
+_RANK_FIELDS = (
+    "pk",
+    "votes_for",
+    "votes_against",
+    "self_level",
+    "member__admitted_on",
+    "member__sort_key",
+    "organization__founded_on",
+    "organization__name",
+    "collective__name",
+)
+
+
 @dataclass(frozen=True)
 class QuotaProposal:
-    """Whom to keep as HTXSNV when a pool has more candidates than its quota allows."""
+    """Whom to keep as HTXSNV when a pool has more candidates than its quota allows: rating
+    ids, best ranked first; the panel's names are read for the first `PANEL_NAMES` only."""
 
-    candidates: list[Rating]
-    keep: list[Rating]
-    cut: list[Rating]
+    keep: list[int]
+    cut: list[int]
     allowed: int
 
     @property
     def needs_cut(self) -> bool:
         return bool(self.cut)
 
+    @property
+    def candidates(self) -> int:
+        return len(self.keep) + len(self.cut)
 
-def candidate_rank_key(rating: Rating) -> tuple:
-    """Ranking of HTXSNV candidates (issue "rating entry and the quota", DOMAIN.md §3).
+    @cached_property
+    def _shown(self) -> dict[int, Rating]:
+        wanted = self.keep[:PANEL_NAMES] + self.cut[:PANEL_NAMES]
+        return Rating.objects.select_related("member", "organization", "collective").in_bulk(wanted)
+
+    @property
+    def shown_keep(self) -> list[Rating]:
+        return [self._shown[pk] for pk in self.keep[:PANEL_NAMES]]
+
+    @property
+    def shown_cut(self) -> list[Rating]:
+        return [self._shown[pk] for pk in self.cut[:PANEL_NAMES]]
+
+    @property
+    def more_keep(self) -> int:
+        return max(len(self.keep) - PANEL_NAMES, 0)
+
+    @property
+    def more_cut(self) -> int:
+        return max(len(self.cut) - PANEL_NAMES, 0)
+
+
+def candidate_rank_key(row: tuple) -> tuple:
+    """Ranking of HTXSNV candidates (issue "rating entry and the quota", DOMAIN.md §3), from a
+    row of `_RANK_FIELDS`:
 
     1. the cell's vote share for its proposal, highest first (no vote counts as 0);
     2. the self-rating, best first (HTXSNV before anything else);
@@ -247,62 +291,49 @@ def candidate_rank_key(rating: Rating) -> tuple:
     """
     from reviews.models import LEVEL_RANK
 
-    share = rating.vote_share or 0.0
-    self_rank = LEVEL_RANK.get(rating.self_level, len(LEVEL_RANK))
-    if rating.member is not None:
-        seniority = rating.member.admitted_on.toordinal()
-        name = rating.member.sort_key
-    elif rating.organization is not None:
-        seniority = (
-            rating.organization.founded_on.toordinal() if rating.organization.founded_on else 0
-        )
-        name = rating.organization.name
+    pk, votes_for, votes_against, self_level, admitted, sort_key, founded, org_name, team = row
+    total = (votes_for or 0) + (votes_against or 0)
+    share = votes_for / total if votes_for is not None and total else 0.0
+    self_rank = LEVEL_RANK.get(self_level, len(LEVEL_RANK))
+    if admitted is not None:
+        seniority, name = admitted.toordinal(), sort_key
+    elif org_name is not None:
+        seniority, name = (founded.toordinal() if founded else 0), org_name
     else:
-        seniority, name = 0, str(rating.subject)
-    return (-share, self_rank, seniority, name, rating.pk)
+        seniority, name = 0, team or ""
+    return (-share, self_rank, seniority, name, pk)
 
 
 def propose_keep(pool: Pool) -> QuotaProposal:
     """Rank the pool's HTXSNV candidates and keep as many as the quota allows.
 
-    Candidates: decided HTXSNV, or proposed HTXSNV with no decision yet. Those cut are meant to be
-    decided HTTNV, which raises the basis; so keep the largest k with
-    k ≤ allowed(basis + cut), where cut = candidates − k.
+    Those cut are meant to be decided HTTNV, which raises the basis; so keep the largest k with
+    k ≤ allowed(basis + cut), where cut = candidates − k. Three queries whatever the pool's
+    size: the others are counted in SQL (an undecided one as what its cell proposed, so the
+    projection is realistic), only the candidates' ranking keys are read, and sorted once.
     """
-    ratings = list(
-        Rating.objects.filter(pool=pool)
-        .rated()
-        .select_related("member", "organization", "collective")
+    rated = Rating.objects.filter(pool=pool).rated()
+    counts = rated.exclude(CANDIDATE).aggregate(
+        **{
+            level: Count(
+                "pk", filter=Q(decision_level=level) | Q(decision_level="", proposal_level=level)
+            )
+            for level in Level.values
+        }
     )
-    candidates: list[Rating] = []
-    others: list[Rating] = []
-    for r in ratings:
-        is_candidate = r.decision_level == Level.EXCELLENT or (
-            not r.decision_level and r.proposal_level == Level.EXCELLENT
-        )
-        (candidates if is_candidate else others).append(r)
-    counts = {level: sum(1 for r in others if r.decision_level == level) for level in Level.values}
-    # Undecided non-candidates count as what the cell proposed, so the projection is realistic.
-    for rating in others:
-        if not rating.decision_level and rating.proposal_level:
-            counts[rating.proposal_level] += 1
+    candidates = sorted(
+        rated.filter(CANDIDATE).values_list(*_RANK_FIELDS).order_by(), key=candidate_rank_key
+    )
     cycle = pool.cycle
     rate = rates_in_force([pool])[pool.pk]
-    candidates.sort(key=candidate_rank_key)
-    keep_count = 0
-    for k in range(len(candidates), -1, -1):
-        projected = dict(counts)
-        projected[Level.GOOD] = projected.get(Level.GOOD, 0) + (len(candidates) - k)
-        projected[Level.EXCELLENT] = k
-        if k <= quota_status_from_counts(cycle=cycle, counts=projected, rate=rate).allowed:
-            keep_count = k
-            break
-    projected = dict(counts)
-    projected[Level.GOOD] += len(candidates) - keep_count
-    projected[Level.EXCELLENT] = keep_count
+
+    def allowed_keeping(k: int) -> int:
+        projected = {**counts, Level.EXCELLENT: k}
+        projected[Level.GOOD] = counts[Level.GOOD] + len(candidates) - k
+        return quota_status_from_counts(cycle=cycle, counts=projected, rate=rate).allowed
+
+    keep_count = next(k for k in range(len(candidates), -1, -1) if k <= allowed_keeping(k))
+    ids = [row[0] for row in candidates]
     return QuotaProposal(
-        candidates=candidates,
-        keep=candidates[:keep_count],
-        cut=candidates[keep_count:],
-        allowed=quota_status_from_counts(cycle=cycle, counts=projected, rate=rate).allowed,
+        keep=ids[:keep_count], cut=ids[keep_count:], allowed=allowed_keeping(keep_count)
     )

@@ -6,7 +6,17 @@ from reviews.selectors.eligibility import (
     member_facts,
     ratings_with_subjects,
 )
-from reviews.selectors.pools import LevelCounts, PoolGroup, PoolRow, group_rows, pool_rows
+from reviews.selectors.pools import (
+    LevelCounts,
+    PoolGroup,
+    PoolPage,
+    PoolRow,
+    next_undecided,
+    pool_groups,
+    pool_page,
+    pool_ratings,
+    pool_rows,
+)
 from reviews.selectors.progress import (
     CYCLE_SESSION_KEY,
     cycle_for_user,
@@ -19,12 +29,16 @@ __all__ = [
     "Hierarchy",
     "LevelCounts",
     "PoolGroup",
+    "PoolPage",
     "PoolRow",
     "cycle_for_user",
     "cycles_for_user",
     "eligibilities",
-    "group_rows",
     "member_facts",
+    "next_undecided",
+    "pool_groups",
+    "pool_page",
+    "pool_ratings",
     "pool_rows",
     "progress_in_scope",
     "ratings_with_subjects",

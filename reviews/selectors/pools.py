@@ -6,13 +6,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Exists, OuterRef, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, When, Window
+from django.db.models.functions import Coalesce, RowNumber, Substr
 
 from organizations.models import Organization
 from organizations.text import field_label
 from reviews.models import (
+    RATED,
     Criterion,
     CriterionScore,
+    Level,
     Pool,
     Rating,
     ShortcomingsFixed,
@@ -24,6 +28,7 @@ from reviews.permissions import (
     Scope,
     grassroots_path,
     locked_unit_paths,
+    may_decide_rows,
     may_read_self_review,
     row_rights,
     subject_path,
@@ -80,6 +85,8 @@ class PoolRow:
     scores: list[ScoreLine] = field(default_factory=list)
     #: Whether the user may open the subject's self-review (its readers only, issue #14).
     reads_self_review: bool = False
+    #: Its place in its group on the screen (1, 2, …), across pages.
+    number: int | None = None
 
     @property
     def keeps_register(self) -> bool:
@@ -156,26 +163,75 @@ class LevelCounts:
     undecided: int = 0
     not_rated: int = 0
 
-    def add(self, row: PoolRow) -> None:
-        attribute = {
-            "HTXSNV": "excellent",
-            "HTTNV": "good",
-            "HTNV": "completed",
-            "KHTNV": "not_completed",
-        }.get(row.rating.decision_level)
-        if not row.eligibility.is_rated:
-            attribute = "not_rated"
-        elif attribute is None:
-            attribute = "undecided"
-        setattr(self, attribute, getattr(self, attribute) + 1)
-
 
 @dataclass
 class PoolGroup:
+    """A cell (or the parent of the organizations rated) on a pool screen, with its counts
+    taken in SQL over every row of the pool the user sees, whatever page is shown."""
+
     organization: Organization
-    rows: list[PoolRow] = field(default_factory=list)
+    size: int = 0
     counts: LevelCounts = field(default_factory=LevelCounts)
     proposals_pending: int = 0
+
+
+#: Rows of a pool screen per page: its first screen is the same size for 50 and 6,000 people.
+PAGE_SIZE = 50
+
+
+def _group_path():
+    """The path of a row's group: a person's or collective's unit, an organization's parent."""
+    return Case(
+        When(
+            organization__isnull=False,
+            organization__depth__gt=1,
+            then=Substr(
+                "organization__path", 1, (F("organization__depth") - 1) * Organization.steplen
+            ),
+        ),
+        When(organization__isnull=False, then=F("organization__path")),
+        default=F("unit__path"),
+        output_field=CharField(),
+    )
+
+
+def pool_ratings(
+    pool: Pool,
+    scope: Scope,
+    *,
+    group: Organization | None = None,
+    level: str = "",
+    search: str = "",
+):
+    """The ratings of the pool the user may see, filtered, in the screen's order: by group,
+    then by the Vietnamese name order (a person's sort key, an organization's path), then id.
+    The one definition of that order, for pages, jumps and whole-pool reads alike."""
+    ratings = (
+        Rating.objects.filter(scope.subject_filter(), pool=pool)
+        .annotate(
+            group_path=_group_path(),
+            name_key=Coalesce(
+                "member__sort_key",
+                "organization__path",
+                "collective__name",
+                output_field=CharField(),
+            ),
+        )
+        .order_by("group_path", "name_key", "pk")
+    )
+    if group is not None:
+        ratings = ratings.filter(group_path=group.path)
+    if level:
+        ratings = ratings.filter(decision_level=level)
+    search = search.strip()
+    if search:
+        ratings = ratings.filter(
+            Q(member__full_name__icontains=search)
+            | Q(member__card_number=search)
+            | Q(organization__name__icontains=search)
+            | Q(collective__name__icontains=search)
+        )
+    return ratings
 
 
 def pool_rows(
@@ -185,21 +241,13 @@ def pool_rows(
     only: list[int] | None = None,
     group: Organization | None = None,
 ) -> list[PoolRow]:
-    """Every rating of the pool the user may see (or those of `only`), in group then
-    Vietnamese name order. A fixed number of queries whatever the pool's size.
+    """The rows of the pool the user may see (or those of `only`), in the screen's order, with
+    the rules' verdicts and the user's rights. A fixed number of queries whatever their number;
+    the tree is read only along the rows' units.
     """
-    ratings_qs = Rating.objects.filter(scope.subject_filter(), pool=pool)
+    ratings_qs = pool_ratings(pool, scope, group=group)
     if only is not None:
         ratings_qs = ratings_qs.filter(pk__in=only)
-    if group is not None:
-        ratings_qs = ratings_qs.filter(
-            Q(unit=group, organization__isnull=True)
-            | Q(
-                unit__path__startswith=group.path,
-                unit__depth=group.depth + 1,
-                organization__isnull=False,
-            )
-        )
     ratings = list(
         ratings_qs.annotate(
             keeps_register=Exists(TaskItem.objects.filter(rating=OuterRef("pk")))
@@ -213,7 +261,9 @@ def pool_rows(
             "self_review",
         )
     )
-    hierarchy = Hierarchy(pool.cycle.organization)
+    if not ratings:
+        return []
+    hierarchy = Hierarchy.along(pool.cycle.organization, {r.unit for r in ratings})
     locked = locked_unit_paths(pool.cycle)
     lines = score_lines(pool.cycle, ratings)
     rows = []
@@ -221,9 +271,9 @@ def pool_rows(
         rating.pool = pool
         rating.cycle = pool.cycle
         if rating.organization is not None:
-            group = hierarchy.parent_of(rating.organization) or rating.organization
+            row_group = hierarchy.parent_of(rating.organization) or rating.organization
         else:
-            group = rating.unit
+            row_group = rating.unit
         unit = grassroots_path(subject_path(rating), hierarchy.by_path)
         rights = row_rights(scope, rating, pool=pool, unit_path=unit, locked_units=locked)
         rows.append(
@@ -231,13 +281,137 @@ def pool_rows(
                 rating=rating,
                 eligibility=verdict,
                 rights=rights,
-                group=group,
+                group=row_group,
                 scores=lines.get(rating.pk, []),
                 reads_self_review=rating.is_reviewed and may_read_self_review(scope, rating),
             )
         )
-    rows.sort(key=lambda row: (row.group.path, _row_name_key(row.rating)))
     return rows
+
+
+@dataclass
+class PoolPage:
+    """One page of a pool screen: its rows in runs by group, each row numbered in its group."""
+
+    page: Page
+    runs: list[tuple[PoolGroup, list[PoolRow]]]
+
+
+def pool_page(
+    pool: Pool,
+    scope: Scope,
+    *,
+    groups: dict[str, PoolGroup],
+    group: Organization | None = None,
+    level: str = "",
+    search: str = "",
+    attention: bool = False,
+    page_number: str | int | None = 1,
+) -> PoolPage:
+    """The page of rows the screen shows, in four queries plus those of `pool_rows` for its
+    rows; with `attention`, the rules are read over the filtered rows in chunks (that filter
+    costs what the pool holds, the page does not)."""
+    ratings = pool_ratings(pool, scope, group=group, level=level, search=search)
+    if attention:
+        ratings = ratings.filter(pk__in=_attention_ids(pool, scope, ratings))
+    paginator = Paginator(ratings.values_list("pk", flat=True), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    numbered = ratings.annotate(
+        number=Window(
+            RowNumber(),
+            partition_by=[F("group_path")],
+            order_by=[F("name_key").asc(), F("pk").asc()],
+        )
+    ).values_list("pk", "number")
+    start = page.start_index() - 1 if paginator.count else 0
+    numbers = dict(numbered[start : start + PAGE_SIZE])
+    runs: list[tuple[PoolGroup, list[PoolRow]]] = []
+    for row in pool_rows(pool, scope, only=list(numbers)):
+        row.number = numbers[row.rating.pk]
+        if not runs or runs[-1][0].organization.pk != row.group.pk:
+            runs.append((groups.get(row.group.path) or PoolGroup(organization=row.group), []))
+        runs[-1][1].append(row)
+    return PoolPage(page=page, runs=runs)
+
+
+ATTENTION_CHUNK = 500
+
+
+def _attention_ids(pool: Pool, scope: Scope, ratings) -> list[int]:
+    """Ids of the rows that need a second look (`PoolRow.needs_attention`): undecided or
+    departing from the proposal is read in SQL, a decision the rules refuse by the rules."""
+    rated = ratings.filter(RATED)
+    plain = Q(decision_level="") | (~Q(proposal_level="") & ~Q(proposal_level=F("decision_level")))
+    ids = list(rated.filter(plain).values_list("pk", flat=True))
+    decided = list(rated.exclude(plain).values_list("pk", flat=True))
+    for start in range(0, len(decided), ATTENTION_CHUNK):
+        chunk = decided[start : start + ATTENTION_CHUNK]
+        ids += [row.rating.pk for row in pool_rows(pool, scope, only=chunk) if row.needs_attention]
+    return ids
+
+
+def next_undecided(ratings, *, after: int) -> tuple[int, int] | None:
+    """(position from 0, rating id) of the first rated row without a decision after position
+    `after` of `ratings` (a `pool_ratings` queryset), wrapping to the top; None when every
+    rated row is decided. Reads two small columns of the filtered rows, no model."""
+    flags = list(ratings.values_list("pk", "decision_level", "not_rated_reason"))
+    order = list(range(after + 1, len(flags))) + list(range(0, min(after + 1, len(flags))))
+    for position in order:
+        pk, level, reason = flags[position]
+        if not level and not reason:
+            return position, pk
+    return None
+
+
+def pool_groups(
+    pool: Pool, scope: Scope, *, only: Organization | None = None
+) -> dict[str, PoolGroup]:
+    """The groups of the pool the user sees, by path, with the decided counts per level and
+    the proposals waiting for the deciding body: two queries whatever the pool's size."""
+    ratings = pool_ratings(pool, scope, group=only)
+    rows = (
+        ratings.values("group_path")
+        .annotate(
+            size=Count("pk"),
+            **{
+                name: Count("pk", filter=RATED & Q(decision_level=level))
+                for name, level in (
+                    ("excellent", Level.EXCELLENT),
+                    ("good", Level.GOOD),
+                    ("completed", Level.COMPLETED),
+                    ("not_completed", Level.NOT_COMPLETED),
+                )
+            },
+            undecided=Count("pk", filter=RATED & Q(decision_level="")),
+            not_rated=Count("pk", filter=~RATED),
+            pending=Count("pk", filter=RATED & Q(decision_level="") & ~Q(proposal_level="")),
+        )
+        .order_by("group_path")
+    )
+    rows = list(rows)
+    organizations = Organization.objects.in_bulk(
+        [row["group_path"] for row in rows], field_name="path"
+    )
+    decides = may_decide_rows(scope, pool, locked_units=locked_unit_paths(pool.cycle))
+    groups = {}
+    for row in rows:
+        organization = organizations.get(row["group_path"])
+        if organization is None:
+            continue
+        groups[organization.path] = PoolGroup(
+            organization=organization,
+            size=row["size"],
+            counts=LevelCounts(
+                excellent=row["excellent"],
+                good=row["good"],
+                completed=row["completed"],
+                not_completed=row["not_completed"],
+                undecided=row["undecided"],
+                not_rated=row["not_rated"],
+            ),
+            proposals_pending=row["pending"] if decides else 0,
+        )
+    return groups
 
 
 def score_lines(cycle, ratings: list[Rating]) -> dict[int, list[ScoreLine]]:
@@ -265,23 +439,3 @@ def score_lines(cycle, ratings: list[Rating]) -> dict[int, list[ScoreLine]]:
             for criterion in criteria.get(framework, [])
         ]
     return lines
-
-
-def _row_name_key(rating: Rating) -> str:
-    if rating.member is not None:
-        return rating.member.sort_key
-    if rating.organization is not None:
-        return rating.organization.path
-    return str(rating.subject)
-
-
-def group_rows(rows: list[PoolRow]) -> list[PoolGroup]:
-    """Rows by cell (or parent organization) with decided counts per level."""
-    groups: dict[int, PoolGroup] = {}
-    for row in rows:
-        group = groups.setdefault(row.group.pk, PoolGroup(organization=row.group))
-        group.rows.append(row)
-        group.counts.add(row)
-        if row.rating.proposal_level and not row.rating.decision_level and row.rights.decision:
-            group.proposals_pending += 1
-    return list(groups.values())

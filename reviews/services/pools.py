@@ -160,8 +160,8 @@ def pool_apply_quota_proposal(*, pool: Pool, acting_user: User | None) -> QuotaP
         raise ValidationError(
             _("Không có ứng viên “Hoàn thành xuất sắc nhiệm vụ”."), code="no_candidates"
         )
-    changes = {r.pk: {"decision_level": Level.GOOD} for r in proposal.cut}
-    changes.update({r.pk: {"decision_level": Level.EXCELLENT} for r in proposal.keep})
+    changes = {pk: {"decision_level": Level.GOOD} for pk in proposal.cut}
+    changes.update({pk: {"decision_level": Level.EXCELLENT} for pk in proposal.keep})
     ratings_record(
         cycle=pool.cycle,
         changes=changes,

@@ -1,6 +1,7 @@
 """Screens of the review cycle: the pools a user may see, the rating table, finalization."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from organizations.http import pk_or_404
 from organizations.models import MEMBER_HOLDING_KINDS, Organization
 from organizations.text import percent_text
 from organizations.widgets import PickerView
@@ -30,9 +32,13 @@ from reviews.rules import rule_set_for
 from reviews.selectors import (
     CYCLE_SESSION_KEY,
     cycle_for_user,
-    group_rows,
+    next_undecided,
+    pool_groups,
+    pool_page,
+    pool_ratings,
     pool_rows,
 )
+from reviews.selectors.pools import PAGE_SIZE
 from reviews.services import (
     pool_apply_quota_proposal,
     pool_finalize,
@@ -103,44 +109,83 @@ class PoolListView(CycleMixin, TemplateView):
 
 
 FILTER_ATTENTION = "can-xem"
+NEXT_UNDECIDED = "chua-quyet-dinh"
 LEVEL_CHOICES_SHORT = [(level, LEVEL_SHORT_LABELS[level]) for level in Level.values]
 
 
 class PoolView(CycleMixin, TemplateView):
-    """The rating table of one pool: rows by cell, the rules' limits, inline editing."""
+    """The rating table of one pool, a page at a time: rows by cell, the rules' limits, inline
+    editing, a search and a jump to the next row still undecided."""
 
     template_name = "reviews/pool.html"
 
+    def get(self, request, *args, **kwargs):
+        self.pool = self.get_pool(kwargs["pk"])
+        self.filters = self.read_filters(request)
+        if request.GET.get("tiep") == NEXT_UNDECIDED:
+            return self.jump_to_next_undecided(request)
+        return super().get(request, *args, **kwargs)
+
+    def read_filters(self, request) -> dict:
+        group_id = request.GET.get("chi_bo", "")
+        group = get_object_or_404(Organization, pk=pk_or_404(group_id)) if group_id else None
+        level = request.GET.get("muc", "")
+        return {
+            "group": group,
+            "level": level if level in Level.values else "",
+            "search": request.GET.get("q", "").strip()[:100],
+            "attention": request.GET.get("loc", "") == FILTER_ATTENTION,
+        }
+
+    def querystring(self) -> str:
+        """The filters as a query string, for the pages and the jump."""
+        filters = self.filters
+        params = {
+            "chi_bo": filters["group"].pk if filters["group"] else "",
+            "muc": filters["level"],
+            "q": filters["search"],
+            "loc": FILTER_ATTENTION if filters["attention"] else "",
+        }
+        return urlencode({key: value for key, value in params.items() if value})
+
+    def jump_to_next_undecided(self, request):
+        """The page holding the first undecided row after the page the user is on."""
+        filters = {k: v for k, v in self.filters.items() if k != "attention"}
+        ratings = pool_ratings(self.pool, self.scope, **filters)
+        page = request.GET.get("page", "1")
+        after = (int(page) if page.isdigit() and int(page) > 0 else 1) * PAGE_SIZE - 1
+        found = next_undecided(ratings, after=after)
+        url = reverse("reviews:pool", args=[self.pool.pk])
+        query = self.querystring()
+        if found is None:
+            messages.info(request, _("Không còn dòng nào chưa quyết định."))
+            return redirect(f"{url}?{query}" if query else url)
+        position, rating_pk = found
+        number = position // PAGE_SIZE + 1
+        query = f"{query}&page={number}" if query else f"page={number}"
+        return redirect(f"{url}?{query}#rating-{rating_pk}")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        pool = self.get_pool(kwargs["pk"])
-        rows = pool_rows(pool, self.scope)
-        groups = group_rows(rows)
-        group_id = self.request.GET.get("chi_bo", "")
-        level = self.request.GET.get("muc", "")
-        attention = self.request.GET.get("loc", "") == FILTER_ATTENTION
-        shown = groups
-        if group_id.isdigit():
-            shown = [g for g in shown if g.organization.pk == int(group_id)]
-        if level or attention:
-            filtered = []
-            for group in shown:
-                kept = [
-                    row
-                    for row in group.rows
-                    if (not level or row.rating.decision_level == level)
-                    and (not attention or row.needs_attention)
-                ]
-                if kept:
-                    filtered.append((group, kept))
-            context["shown"] = filtered
-        else:
-            context["shown"] = [(group, group.rows) for group in shown]
+        pool, filters = self.pool, self.filters
+        groups = pool_groups(pool, self.scope)
+        shown = pool_page(
+            pool,
+            self.scope,
+            groups=groups,
+            page_number=self.request.GET.get("page", 1),
+            **filters,
+        )
         owner_visible = self.scope.covers(pool.owner.path)
+        group_list = list(groups.values())
         context.update(
             cycle=self.cycle,
             pool=pool,
-            groups=groups,
+            groups=group_list,
+            shown=shown.runs,
+            page_obj=shown.page,
+            querystring=self.querystring(),
+            next_undecided=NEXT_UNDECIDED,
             owner_visible=owner_visible,
             can_import=self.scope.can_edit_anything() and self.cycle.is_open,
             quota=pool_quota(pool) if owner_visible else None,
@@ -152,21 +197,23 @@ class PoolView(CycleMixin, TemplateView):
             can_decide=self.scope.can_decide(pool) and self.cycle.is_open,
             levels=Level.choices,
             level_choices=LEVEL_CHOICES_SHORT,
-            group_id=group_id,
-            level=level,
-            attention=attention,
+            group_id=str(filters["group"].pk) if filters["group"] else "",
+            level=filters["level"],
+            search=filters["search"],
+            attention=filters["attention"],
             attention_value=FILTER_ATTENTION,
-            total_rows=len(rows),
+            total_rows=sum(group.size for group in group_list),
+            undecided_rows=sum(group.counts.undecided for group in group_list),
             filter_form=PoolFilterForm(
-                {"chi_bo": group_id},
-                groups=groups,
+                {"chi_bo": str(filters["group"].pk) if filters["group"] else ""},
+                groups=group_list,
                 search_url=reverse("reviews:pool-groups", args=[pool.pk]),
             ),
-            proposals_pending=sum(group.proposals_pending for group in groups),
+            proposals_pending=sum(group.proposals_pending for group in group_list),
             # Each cell's review meeting, for those who read its minutes.
             minutes_groups={
                 group.organization.pk
-                for group in groups
+                for group, _rows in shown.runs
                 if group.organization.kind in MEMBER_HOLDING_KINDS
                 and may_read_meeting(self.scope, group.organization)
             },
@@ -187,8 +234,12 @@ class PoolView(CycleMixin, TemplateView):
 
 
 def render_row(request, row, *, pool, scope, errors=None, saved=False):
+    """The saved row with the pool's quota panel and its group's counts (out of band): costs
+    the same on a pool of ten and of ten thousand."""
     owner_visible = scope.covers(pool.owner.path)
     quota = pool_quota(pool) if owner_visible else None
+    number = request.POST.get("number", "")
+    row.number = int(number) if number.isdigit() and len(number) < 7 else None
     return render(
         request,
         "reviews/_row_response.html",
@@ -202,7 +253,7 @@ def render_row(request, row, *, pool, scope, errors=None, saved=False):
             "owner_visible": owner_visible,
             "cycle": pool.cycle,
             "level_choices": LEVEL_CHOICES_SHORT,
-            "group": next(iter(group_rows(pool_rows(pool, scope, group=row.group))), None),
+            "group": pool_groups(pool, scope, only=row.group).get(row.group.path),
         },
     )
 
@@ -282,14 +333,18 @@ class TakeProposalsView(PoolActionView):
     """ "Lấy đề xuất của chi bộ làm quyết định" for one cell (or every cell)."""
 
     def act(self, request, pool):
-        group = request.POST.get("chi_bo", "")
+        group_id = request.POST.get("chi_bo", "")
+        group = get_object_or_404(Organization, pk=pk_or_404(group_id)) if group_id else None
+        waiting = (
+            pool_ratings(pool, self.scope, group=group)
+            .filter(decision_level="")
+            .exclude(proposal_level="")
+            .values_list("pk", flat=True)
+        )
         rows = [
             row
-            for row in pool_rows(pool, self.scope)
-            if row.rights.decision
-            and row.rating.proposal_level
-            and not row.rating.decision_level
-            and (not group.isdigit() or row.group.pk == int(group))
+            for row in pool_rows(pool, self.scope, only=list(waiting))
+            if row.rights.decision and row.rating.proposal_level and not row.rating.decision_level
         ]
         if not rows:
             raise ValidationError(
@@ -316,7 +371,7 @@ class TakeProposalsView(PoolActionView):
     def anchor(self, request) -> str:
         """Back at the cell whose proposals were taken, not at the top of a long page."""
         group = request.POST.get("chi_bo", "")
-        return f"#chi-bo-{group}" if group.isdigit() else ""
+        return f"?chi_bo={group}#chi-bo-{group}" if group.isdigit() else ""
 
 
 class ApplyQuotaProposalView(PoolActionView):

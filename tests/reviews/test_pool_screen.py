@@ -208,3 +208,98 @@ def test_a_unit_with_many_cells_gets_a_searchable_cell_filter(client, clerk, sma
     options = client.get(picker, {"q": "số 07"}).text
     assert "Chi bộ Phòng số 07" in options
     assert "Chi bộ Phòng số 08" not in options
+
+
+@pytest.fixture
+def large_pool(small_bloc, open_cycle, member_pool):
+    """The clerk's member pool grown past two pages (the cell takes 100 more members)."""
+    from reviews.services import cycle_prepare
+
+    for number in range(100):
+        MemberFactory(organization=small_bloc["cell"], full_name=f"Nguyễn Văn Thứ {number:03d}")
+    cycle_prepare(cycle=open_cycle)
+    return member_pool
+
+
+def test_the_rating_screen_is_paged_and_numbers_rows_across_pages(client, clerk, large_pool):
+    from reviews.selectors.pools import PAGE_SIZE
+
+    client.force_login(clerk)
+    url = reverse("reviews:pool", args=[large_pool.pk])
+    first = client.get(url)
+    paginator = first.context["page_obj"].paginator
+    assert paginator.count == large_pool.ratings.count() > 2 * PAGE_SIZE
+    numbers: dict[int, list[int]] = {}
+    seen = []
+    for page in range(1, paginator.num_pages + 1):
+        response = client.get(url, {"page": page})
+        rows = [(group, row) for group, run in response.context["shown"] for row in run]
+        assert len(rows) == (
+            PAGE_SIZE if page < paginator.num_pages else paginator.count % PAGE_SIZE or PAGE_SIZE
+        )
+        group, run = response.context["shown"][0]
+        assert ('data-testid="group-continued"' in response.text) == (run[0].number > 1)
+        for group, row in rows:
+            numbers.setdefault(group.organization.pk, []).append(row.number)
+            seen.append(row.rating.pk)
+    # Every row once, each cell counted 1, 2, … across the pages, as many as the cell's count.
+    assert sorted(seen) == sorted(large_pool.ratings.values_list("pk", flat=True))
+    groups = first.context["groups"]
+    for group in groups:
+        assert numbers[group.organization.pk] == list(range(1, group.size + 1))
+    assert any(group.size > PAGE_SIZE for group in groups)
+
+
+def test_the_rating_screen_finds_a_member_by_name(client, clerk, large_pool):
+    client.force_login(clerk)
+    response = client.get(reverse("reviews:pool", args=[large_pool.pk]), {"q": "thứ 042"})
+    names = [str(row.rating.subject) for _group, rows in response.context["shown"] for row in rows]
+    assert names == ["Nguyễn Văn Thứ 042"]
+
+
+def test_next_undecided_jumps_to_the_page_that_holds_it(client, clerk, large_pool, open_cycle):
+    from reviews.selectors import pool_ratings
+    from reviews.selectors.pools import PAGE_SIZE
+    from reviews.permissions import Scope
+
+    ordered = list(pool_ratings(large_pool, Scope(clerk, open_cycle)).filter(not_rated_reason=""))
+    # Everyone decided but one row on the second page.
+    target = ordered[PAGE_SIZE + 3]
+    ratings_record(
+        cycle=open_cycle,
+        changes={r.pk: {"decision_level": Level.GOOD} for r in ordered if r.pk != target.pk},
+        acting_user=None,
+    )
+    client.force_login(clerk)
+    url = reverse("reviews:pool", args=[large_pool.pk])
+    response = client.get(url, {"tiep": "chua-quyet-dinh", "page": 1})
+    assert response.status_code == 302
+    assert response.url.endswith(f"page=2#rating-{target.pk}")
+    # From the last page it wraps to the top and finds the same row.
+    response = client.get(url, {"tiep": "chua-quyet-dinh", "page": 2})
+    assert response.url.endswith(f"page=2#rating-{target.pk}")
+    ratings_record(
+        cycle=open_cycle, changes={target.pk: {"decision_level": Level.GOOD}}, acting_user=None
+    )
+    response = client.get(url, {"tiep": "chua-quyet-dinh", "page": 1}, follow=True)
+    assert "Không còn dòng nào chưa quyết định." in response.text
+
+
+def test_the_first_screen_is_the_same_size_for_a_small_and_a_large_pool(
+    client, clerk, small_bloc, open_cycle, member_pool
+):
+    from reviews.services import cycle_prepare
+
+    client.force_login(clerk)
+    url = reverse("reviews:pool", args=[member_pool.pk])
+    for _ in range(60):
+        MemberFactory(organization=small_bloc["cell"])
+    cycle_prepare(cycle=open_cycle)
+    client.get(url)
+    small = client.get(url)
+    for _ in range(200):
+        MemberFactory(organization=small_bloc["cell"])
+    cycle_prepare(cycle=open_cycle)
+    large = client.get(url)
+    assert len(large.content) < len(small.content) * 1.05
+    assert len(large.content) > len(small.content) * 0.95

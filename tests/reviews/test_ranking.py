@@ -28,8 +28,8 @@ def test_ranking_keeps_the_best_supported_candidates(open_cycle, small_bloc):
     proposal = propose_keep(ratings[0].pool)
     # 4 candidates, 8 good: keeping 2 makes 10 good → 2 allowed.
     assert proposal.allowed == 2
-    assert [r.pk for r in proposal.keep] == [ratings[10].pk, ratings[9].pk]
-    assert [r.pk for r in proposal.cut] == [ratings[8].pk, ratings[11].pk]
+    assert proposal.keep == [ratings[10].pk, ratings[9].pk]
+    assert proposal.cut == [ratings[8].pk, ratings[11].pk]
 
 
 def test_no_cut_needed_when_candidates_fit(open_cycle, small_bloc):
@@ -48,4 +48,4 @@ def test_no_cut_needed_when_candidates_fit(open_cycle, small_bloc):
     )
     proposal = propose_keep(ratings[0].pool)
     assert not proposal.needs_cut
-    assert [r.pk for r in proposal.keep] == [ratings[10].pk]
+    assert proposal.keep == [ratings[10].pk]
