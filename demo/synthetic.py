@@ -150,6 +150,8 @@ MEMBER_COLUMNS = (
 )
 #: Members of a bloc from which its load drops and rebuilds the big tables' indexes.
 REBUILD_FROM = 20_000
+#: The most members a generated cell holds (a large unit gets as many cells as it needs).
+CELL_AT_MOST = 80
 #: Units written per COPY round: bounded memory at any size.
 UNITS_PER_ROUND = 50
 
@@ -340,6 +342,16 @@ class _Pipe:
                 pass
         finally:
             connection.close()
+
+
+def _analyze(models_: Sequence[type[models.Model]]) -> None:
+    """Fresh planner statistics after a bulk load (as after pg_restore): without them the
+    planner takes the new tables for nearly empty ones."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _drop_indexes(models_: Sequence[type[models.Model]]) -> list[str]:
@@ -657,6 +669,7 @@ def generate_synthetic(
         Organization.objects.filter(pk=root.pk).update(numchild=root_units)
         for ids in writer.ids.values():
             ids.settle()
+    _analyze((Organization, Member, Pool, Rating, Submission))
     return SyntheticResult(
         roots=created_roots,
         units=writer.counts["units"],
@@ -707,7 +720,8 @@ def _round(
     """A few grassroots organizations of a bloc: their cells, members, pools and ratings."""
     rng = writer.rng
     for index, size in enumerate(sizes, start=offset + 1):
-        committee = rng.random() < 0.7 and size >= 8
+        # Seven in ten are đảng bộ cơ sở, and every large one (a chi bộ keeps ≤ ~80 people).
+        committee = size > CELL_AT_MOST or (rng.random() < 0.7 and size >= 8)
         kind = (
             OrganizationKind.GRASSROOTS_COMMITTEE if committee else OrganizationKind.GRASSROOTS_CELL
         )
@@ -721,7 +735,11 @@ def _round(
         )
         cells = []
         if committee:
-            count = max(2, min(round(rng.gauss(writer.cells_per_unit, 1)), size // 3 or 2))
+            count = max(
+                2,
+                min(round(rng.gauss(writer.cells_per_unit, 1)), size // 3),
+                -(-size // CELL_AT_MOST),
+            )
             cells = [
                 writer.node(
                     parent=unit,

@@ -220,7 +220,14 @@ def pool_ratings(
         .order_by("group_path", "name_key", "pk")
     )
     if group is not None:
-        ratings = ratings.filter(group_path=group.path)
+        # The same rows as `group_path = group.path`, by indexed columns: a pool rates one
+        # kind of subject, the people or collectives of a unit or the organizations under it.
+        if pool.subject_kind == SubjectKind.ORGANIZATION:
+            ratings = ratings.filter(
+                organization__path__startswith=group.path, organization__depth=group.depth + 1
+            )
+        else:
+            ratings = ratings.filter(unit=group)
     if level:
         ratings = ratings.filter(decision_level=level)
     search = search.strip()

@@ -258,9 +258,9 @@ def test_the_rating_screen_finds_a_member_by_name(client, clerk, large_pool):
 
 
 def test_next_undecided_jumps_to_the_page_that_holds_it(client, clerk, large_pool, open_cycle):
+    from reviews.permissions import Scope
     from reviews.selectors import pool_ratings
     from reviews.selectors.pools import PAGE_SIZE
-    from reviews.permissions import Scope
 
     ordered = list(pool_ratings(large_pool, Scope(clerk, open_cycle)).filter(not_rated_reason=""))
     # Everyone decided but one row on the second page.
