@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.views import health
 from reviews.views.home import CycleChooseView, HomeView, NotificationListView
 
 admin.site.site_header = "kiemdiem — Quản trị"
@@ -20,6 +21,7 @@ urlpatterns = [
     path("danh-gia/", include("reviews.urls")),
     path("bao-cao/", include("reports.urls")),
     path("quan-tri/", admin.site.urls),
+    path("suc-khoe/", health, name="health"),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -200,8 +200,21 @@ def _fact_delete(
         instance.delete()
 
 
-def _announce_batch(members: Sequence[Member], change: str, acting_user: User | None) -> None:
-    """One announcement per cell for many members (see `members.signals`)."""
+def _announce_batch(
+    members: Sequence[Member], change: str, acting_user: User | None, *, per_cell: bool = True
+) -> None:
+    """One announcement per cell for many members, or one for the whole batch of a
+    registration (see `members.signals`)."""
+    if not per_cell:
+        if members:
+            member_changed.send(
+                sender=Member,
+                member=None,
+                members=list(members),
+                change=change,
+                acting_user=acting_user,
+            )
+        return
     by_cell: dict[int, list[Member]] = defaultdict(list)
     for member in members:
         by_cell[member.organization_id].append(member)
@@ -315,7 +328,7 @@ def members_register(
             )
         )
     MembershipEvent.objects.bulk_create(events, batch_size=500)
-    _announce_batch(members, MemberChange.REGISTERED, acting_user)
+    _announce_batch(members, MemberChange.REGISTERED, acting_user, per_cell=False)
     return members
 
 

@@ -19,9 +19,9 @@ class MemberChange(models.TextChoices):
 
 
 #: Sent with sender=Member and keyword arguments member, change (MemberChange), acting_user,
-#: and for a transfer from_organization and on (the date). A batch (members registered
-#: together, or a cell's members moved) sends member=None and members, all in the same cell,
-#: once per cell.
+#: and for a transfer from_organization and on (the date). A batch sends member=None and
+#: members: a registration once for the whole batch (its members in any cells), other changes
+#: (a cell's members moved, seats) once per cell, all its members in that cell.
 member_changed = Signal()
 
 #: Sent with sender=Member and keyword arguments member and acting_user *before* one of the

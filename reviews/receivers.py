@@ -6,12 +6,19 @@ from members.signals import MemberChange
 
 
 def follow_member_change(sender, *, member, change, acting_user=None, **extra) -> None:
-    """An open cycle follows registrations, transfers and new facts (reviews.services.roster);
-    a batch (`members`, all in one cell: a registration or a cell's move) is followed only when
-    a cycle is open over that cell, checked once."""
-    from reviews.services.roster import member_ratings_follow, open_cycles_over
+    """An open cycle follows registrations, transfers and new facts (reviews.services.roster):
+    a registered batch together (`members_ratings_register`), another batch (all in one cell)
+    only when a cycle is open over that cell, checked once."""
+    from reviews.services.roster import (
+        member_ratings_follow,
+        members_ratings_register,
+        open_cycles_over,
+    )
 
     members = [member] if member is not None else extra.get("members", [])
+    if member is None and change == MemberChange.REGISTERED:
+        members_ratings_register(members=members, acting_user=acting_user)
+        return
     if member is None and (not members or not open_cycles_over(members[0].organization)):
         return
     for each in members:

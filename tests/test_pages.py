@@ -147,3 +147,21 @@ def test_pickers_search_within_the_users_scope_only(client, small_bloc, open_cyc
     page = client.get(reverse("members:list"), {"q": inside.full_name})
     assert 'form="id_to_chuc-tim-rieng"' in page.text
     assert [m.pk for m in page.context["members"]] == [inside.pk]
+
+
+def test_the_health_check_answers_without_a_login_and_reaches_the_database(client):
+    response = client.get("/suc-khoe/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "signed_in": False}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_health_check_says_503_when_the_database_fails(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args, **kwargs):
+        raise OSError("database down")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/suc-khoe/")
+    assert response.status_code == 503

@@ -278,6 +278,41 @@ def test_members_registered_in_one_batch_each_get_a_rating_in_their_units_pool(
     assert all(m.events.get().kind == "admitted" for m in members)
 
 
+def test_a_registered_batch_costs_the_same_queries_for_one_member_and_for_thirty(
+    open_cycle, small_bloc
+):
+    """Issue #16: an import of 5,000 members cost a dozen queries per member in the cycle's
+    follow-up; a cell's newcomers are now followed together."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def entries(count, first):
+        return [
+            {
+                "organization": small_bloc["cell"],
+                "full_name": f"Trần Văn Thứ {first + number}",
+                "gender": Gender.MALE,
+                "date_of_birth": datetime.date(1985, 1, 1),
+                # The last is admitted too recently to be rated (his reason comes with him).
+                "admitted_on": ADMITTED_LONG_AGO
+                if number < count - 1
+                else datetime.date(2021, 9, 1),
+                "official_on": datetime.date(2011, 3, 2) if number < count - 1 else None,
+            }
+            for number in range(count)
+        ]
+
+    with CaptureQueriesContext(connection) as one:
+        members_register(entries=entries(1, 0))
+    with CaptureQueriesContext(connection) as thirty:
+        members = members_register(entries=entries(30, 100))
+    assert len(thirty.captured_queries) <= len(one.captured_queries) + 2
+    ratings = {r.member_id: r for r in Rating.objects.filter(member__in=members, cycle=open_cycle)}
+    assert len(ratings) == 30
+    assert ratings[members[0].pk].not_rated_reason == ""
+    assert ratings[members[-1].pk].not_rated_reason == NotRatedReason.NEW_MEMBER
+
+
 def test_a_batch_with_a_repeated_card_number_is_refused_whole_naming_the_entry(
     open_cycle, small_bloc
 ):
