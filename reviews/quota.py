@@ -12,7 +12,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from organizations.text import percent_text
@@ -193,7 +193,9 @@ _LEVEL_COUNTS = {
 
 
 def quotas_by_pool(pools: list[Pool]) -> dict[int, QuotaStatus]:
-    """The quota status of many pools from the decided levels, in one grouped query."""
+    """The quota status of many pools from the decided levels, in one grouped query that also
+    reads each pool's granted exception (a second one only for pools with no rating)."""
+    granted = QuotaException.objects.in_force().filter(pool=OuterRef("pool_id")).values("rate")
     rows = (
         Rating.objects.filter(pool__in=[pool.pk for pool in pools])
         .values("pool_id")
@@ -201,20 +203,23 @@ def quotas_by_pool(pools: list[Pool]) -> dict[int, QuotaStatus]:
             **_LEVEL_COUNTS,
             undecided=Count("pk", filter=RATED & Q(decision_level="")),
             not_rated=Count("pk", filter=~RATED),
+            granted=Subquery(granted[:1]),
         )
         .order_by()
     )
     by_pool = {row["pool_id"]: row for row in rows}
-    rates = rates_in_force(pools)
+    empty = [pool for pool in pools if pool.pk not in by_pool]
+    rates = rates_in_force(empty) if empty else {}
     result = {}
     for pool in pools:
         row = by_pool.get(pool.pk, {})
+        rate = row.get("granted") if row else rates[pool.pk]
         result[pool.pk] = quota_status_from_counts(
             cycle=pool.cycle,
             counts={level: row.get(level, 0) for level in Level.values},
             undecided=row.get("undecided", 0),
             not_rated=row.get("not_rated", 0),
-            rate=rates[pool.pk],
+            rate=rate if rate is not None else pool.cycle.quota_rate,
         )
     return result
 
@@ -304,13 +309,14 @@ def candidate_rank_key(row: tuple) -> tuple:
     return (-share, self_rank, seniority, name, pk)
 
 
-def propose_keep(pool: Pool) -> QuotaProposal:
+def propose_keep(pool: Pool, *, rate: Decimal | None = None) -> QuotaProposal:
     """Rank the pool's HTXSNV candidates and keep as many as the quota allows.
 
     Those cut are meant to be decided HTTNV, which raises the basis; so keep the largest k with
     k ≤ allowed(basis + cut), where cut = candidates − k. Three queries whatever the pool's
     size: the others are counted in SQL (an undecided one as what its cell proposed, so the
     projection is realistic), only the candidates' ranking keys are read, and sorted once.
+    `rate`: the rate in force when the caller has read it already (`QuotaStatus.rate`).
     """
     rated = Rating.objects.filter(pool=pool).rated()
     counts = rated.exclude(CANDIDATE).aggregate(
@@ -325,7 +331,8 @@ def propose_keep(pool: Pool) -> QuotaProposal:
         rated.filter(CANDIDATE).values_list(*_RANK_FIELDS).order_by(), key=candidate_rank_key
     )
     cycle = pool.cycle
-    rate = rates_in_force([pool])[pool.pk]
+    if rate is None:
+        rate = rates_in_force([pool])[pool.pk]
 
     def allowed_keeping(k: int) -> int:
         projected = {**counts, Level.EXCELLENT: k}

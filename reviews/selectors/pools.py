@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, When, Window
-from django.db.models.functions import Coalesce, RowNumber, Substr
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber, Substr
 
 from organizations.models import Organization
 from organizations.text import field_label
@@ -179,20 +179,30 @@ class PoolGroup:
 PAGE_SIZE = 50
 
 
-def _group_path():
-    """The path of a row's group: a person's or collective's unit, an organization's parent."""
-    return Case(
-        When(
-            organization__isnull=False,
-            organization__depth__gt=1,
-            then=Substr(
-                "organization__path", 1, (F("organization__depth") - 1) * Organization.steplen
+def _order_keys(subject_kind: str) -> dict:
+    """A row's group (a person's or collective's unit, an organization's parent) and its
+    name key, for the pool's kind of subject: the fewest joins for the planner."""
+    if subject_kind == SubjectKind.ORGANIZATION:
+        return {
+            "group_path": Substr(
+                "organization__path",
+                1,
+                (F("organization__depth") - 1) * Organization.steplen,
+                output_field=CharField(),
             ),
-        ),
-        When(organization__isnull=False, then=F("organization__path")),
-        default=F("unit__path"),
-        output_field=CharField(),
-    )
+            "name_key": F("organization__path"),
+        }
+    name = "collective__name" if subject_kind == SubjectKind.COLLECTIVE else "member__sort_key"
+    return {"group_path": F("unit__path"), "name_key": F(name)}
+
+
+#: What a row reads of its subject, by kind (no join a pool of that kind never uses).
+ROW_RELATED = {
+    SubjectKind.MEMBER: ("unit", "member__organization", "transferred_from", "self_review"),
+    SubjectKind.LEADER: ("unit", "member__organization", "transferred_from", "self_review"),
+    SubjectKind.ORGANIZATION: ("unit", "organization", "self_review"),
+    SubjectKind.COLLECTIVE: ("unit", "collective__organization", "self_review"),
+}
 
 
 def pool_ratings(
@@ -208,15 +218,7 @@ def pool_ratings(
     The one definition of that order, for pages, jumps and whole-pool reads alike."""
     ratings = (
         Rating.objects.filter(scope.subject_filter(), pool=pool)
-        .annotate(
-            group_path=_group_path(),
-            name_key=Coalesce(
-                "member__sort_key",
-                "organization__path",
-                "collective__name",
-                output_field=CharField(),
-            ),
-        )
+        .annotate(**_order_keys(pool.subject_kind))
         .order_by("group_path", "name_key", "pk")
     )
     if group is not None:
@@ -258,15 +260,7 @@ def pool_rows(
     ratings = list(
         ratings_qs.annotate(
             keeps_register=Exists(TaskItem.objects.filter(rating=OuterRef("pk")))
-        ).select_related(
-            "unit",
-            "member__organization",
-            "organization",
-            "collective__organization",
-            "pool",
-            "transferred_from",
-            "self_review",
-        )
+        ).select_related(*ROW_RELATED[pool.subject_kind])
     )
     if not ratings:
         return []

@@ -177,6 +177,7 @@ class PoolView(CycleMixin, TemplateView):
             **filters,
         )
         owner_visible = self.scope.covers(pool.owner.path)
+        quota = pool_quota(pool) if owner_visible else None
         group_list = list(groups.values())
         context.update(
             cycle=self.cycle,
@@ -188,8 +189,8 @@ class PoolView(CycleMixin, TemplateView):
             next_undecided=NEXT_UNDECIDED,
             owner_visible=owner_visible,
             can_import=self.scope.can_edit_anything() and self.cycle.is_open,
-            quota=pool_quota(pool) if owner_visible else None,
-            proposal=propose_keep(pool) if owner_visible else None,
+            quota=quota,
+            proposal=propose_keep(pool, rate=quota.rate) if quota else None,
             pending_flags=list(pool.flags.unresolved().select_related("member"))
             if owner_visible
             else [],
@@ -249,7 +250,7 @@ def render_row(request, row, *, pool, scope, errors=None, saved=False):
             "quota": quota,
             "errors": errors or [],
             "saved": saved,
-            "proposal": propose_keep(pool) if owner_visible else None,
+            "proposal": propose_keep(pool, rate=quota.rate) if quota else None,
             "owner_visible": owner_visible,
             "cycle": pool.cycle,
             "level_choices": LEVEL_CHOICES_SHORT,
