@@ -13,7 +13,7 @@ APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libhar
 	fonts-liberation2 poppler-utils gettext chromium libreoffice-writer-nogui
 PYTEST_ARGS ?=
 
-.PHONY: run test lint system-deps venv deps dev-deps migrate messages demo serve front-door clean
+.PHONY: run test lint bench system-deps venv deps dev-deps migrate messages demo serve front-door clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -78,6 +78,13 @@ front-door: deps
 test: dev-deps messages
 	$(BIN)/pytest -q -n 2 --create-db --screenshot only-on-failure --output artifacts/playwright \
 	  $(PYTEST_ARGS)
+
+# What the main actions cost at a bloc's and a province's size, each beside its floor (BENCH
+# lines; docs/benchmarks.md). Needs the PostgreSQL server on 127.0.0.1 (BENCH_DATABASE_URL);
+# BENCH_ARGS=--national adds the country's size.
+BENCH_ARGS ?=
+bench: deps
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .

@@ -7,7 +7,8 @@ postgres://postgres@127.0.0.1:5432/kiemdiem_bench) is filled by `generate_synthe
 operation is timed `--repeat` times beside its floor, measured in the same run, and one line
 is printed per operation:
 
-    BENCH <operation> size=<subjects> seconds=<median> floor=<floor seconds> ratio=<median ratio> queries=<n>
+    BENCH <operation> size=<subjects> seconds=<median> floor=<floor seconds>
+          ratio=<median ratio> queries=<n>          (on one line)
 
 `ratio` is the median of the operation's time over its floor's, each pair measured back to
 back. The floors: the raw `GROUP BY` of the same pool for the quota check; an authenticated
@@ -89,7 +90,9 @@ def setup_django(url: str) -> None:
     os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "False"
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
     # Pages name their static files as in a deployment, without needing collectstatic here.
-    os.environ["DJANGO_STATICFILES_STORAGE"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    os.environ["DJANGO_STATICFILES_STORAGE"] = (
+        "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -116,10 +119,13 @@ def measure(
     floor: Callable[[], object],
     *,
     repeat: int,
+    warm_up: bool = True,
 ) -> Line:
-    """The operation and its floor, back to back, after one warm-up of each."""
-    call()
-    floor()
+    """The operation and its floor, back to back, after one warm-up of each (none for the
+    heavy exports, whose first run is no colder than the next)."""
+    if warm_up:
+        call()
+        floor()
     times, floors, ratios, queries = [], [], [], 0
     for _ in range(repeat):
         seconds, queries = timed(call)
@@ -148,9 +154,7 @@ def run_size(name: str, url: str, repeat: int) -> list[Line]:
     call_command("migrate", verbosity=0)
     from demo.synthetic import generate_synthetic
 
-    generate_synthetic(
-        units=units, cells_per_unit=cells, members=members, roots=roots, seed=2026
-    )
+    generate_synthetic(units=units, cells_per_unit=cells, members=members, roots=roots, seed=2026)
     say(
         f"# {name}: {units} units, {members} members generated in "
         f"{time.perf_counter() - started:.1f} s"
@@ -276,6 +280,7 @@ def operations(name: str, repeat: int) -> list[Line]:
             lambda: build_workbook(cycle, root),
             lambda: bare_workbook(cells),
             repeat=max(1, min(repeat, 3)),
+            warm_up=False,
         )
     )
     one_page = "<html><body><h1>Báo cáo</h1><p>Một trang.</p></body></html>"
@@ -286,6 +291,7 @@ def operations(name: str, repeat: int) -> list[Line]:
             lambda: build_report(cycle, root),
             lambda: html_to_pdf(one_page),
             repeat=max(1, min(repeat, 3)),
+            warm_up=False,
         )
     )
     lines.append(import_line(root, repeat=max(1, min(repeat, 3))))
@@ -330,7 +336,9 @@ def workbook_cells(data: bytes) -> list[tuple[str, list[list]]]:
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(data), read_only=True)
-    return [(sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in book]
+    return [
+        (sheet.title, [list(row) for row in sheet.iter_rows(values_only=True)]) for sheet in book
+    ]
 
 
 def bare_workbook(cells: list[tuple[str, list[list]]]) -> bytes:
@@ -393,7 +401,7 @@ def import_line(root, *, repeat: int) -> Line:
         workbook.save(buffer)
         return buffer.getvalue()
 
-    files = [book() for _ in range(repeat + 1)]
+    files = [book() for _ in range(repeat)]
     context = ImportContext(user=None, scope=root, file_name="bench.xlsx")
     pending = iter(files)
 
@@ -406,7 +414,7 @@ def import_line(root, *, repeat: int) -> Line:
         sheet = load_workbook(io.BytesIO(files[0]), read_only=True).active
         return sum(1 for _row in sheet.iter_rows(values_only=True))
 
-    return measure("import_5000", 5_000, apply, read, repeat=repeat)
+    return measure("import_5000", 5_000, apply, read, repeat=repeat, warm_up=False)
 
 
 def machine() -> str:
