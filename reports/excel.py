@@ -8,8 +8,6 @@ sheet is `reports.sheet.SheetWriter`'s.
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -25,7 +23,7 @@ from reports.selectors import (
     suggestion_target,
 )
 from reports.selectors.lists import question_answer, question_text
-from reports.sheet import CENTER, Column, SheetWriter, fraction, new_workbook
+from reports.sheet import Column, SheetWriter, fraction, new_workbook, save_workbook
 from reviews.models import Level, NotRatedReason, ReviewCycle
 from reviews.quota import quota_rule_text
 
@@ -45,12 +43,9 @@ def _sheet_6f(workbook: Workbook, data: ReportData) -> None:
         ],
         landscape=False,
         form_code=_("Biểu số 6F-BTCTW"),
-        first=True,
     )
     sheet.header()
-    sheet.line(["A", "B", "1", "2", "C"], italic=True)
-    for column in range(1, 6):
-        sheet.ws.cell(row=sheet.row - 1, column=column).alignment = CENTER
+    sheet.line(["A", "B", "1", "2", "C"], italic=True, centered=True)
     for row in data.table_6f.rows:
         label = (_("Trong đó: ") if row.number in ("3.1", "4.1") else "") + str(row.label)
         sheet.line(
@@ -457,9 +452,7 @@ def write_workbook(data: ReportData) -> bytes:
     _sheet_questions(workbook, data)
     workbook.properties.creator = "kiemdiem"
     workbook.properties.title = f"{data.cycle.title} — {data.node.name}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return save_workbook(workbook)
 
 
 @translation.override("vi")  # printed documents are Vietnamese whatever the UI language

@@ -2,18 +2,25 @@
 
 Times New Roman everywhere, A4 (orientation per sheet), title rows repeated on every printed
 page, panes frozen under the header, widths per column. Table cells take one of a few named
-styles, registered once per workbook: styling 70,000 cells one attribute at a time is what made
-a bloc-wide workbook slow.
+styles, registered once per workbook and copied onto each cell from a prototype.
+
+Workbooks are written streamed (openpyxl's write-only mode): each row goes to the file as soon
+as the writer moves past it, merges are recorded as ranges (one per band, not a merged cell
+object per cell), so memory stays flat however many rows a province's workbook holds
+(issue #16: a bloc's workbook took 7.8× a bare write-only loop over the same cells).
 """
 
 from __future__ import annotations
 
+import io
 import math
+from copy import copy
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -43,24 +50,22 @@ def font(*, size: float = 12, bold: bool = False, italic: bool = False, underlin
 
 
 def new_workbook() -> Workbook:
-    """A workbook whose default font (empty cells, row heights) is Times New Roman too."""
-    workbook = Workbook()
+    """A streamed workbook whose default font (empty cells, row heights) is Times New Roman."""
+    workbook = Workbook(write_only=True)
     base = Font(name=FONT_NAME, size=12, family=1)
     workbook._fonts = IndexedList([base])
     workbook._named_styles["Normal"].font = base
+    workbook._kd_writers = []  # the sheets' writers, closed by `save_workbook`
     return workbook
 
 
-def put(ws: Worksheet, row: int, column: int, value, *, style: str | None = None, **attributes):
-    """Write one cell with a named style; the value goes in as `set_value` puts it (text that
-    looks like a formula stays text)."""
-    cell = ws.cell(row=row, column=column)
-    if style is not None:
-        cell.style = style
-    set_value(cell, value)
-    for key, setting in attributes.items():
-        setattr(cell, key, setting)
-    return cell
+def save_workbook(workbook: Workbook) -> bytes:
+    """The workbook's bytes, each sheet's last rows written out first."""
+    for writer in workbook._kd_writers:
+        writer.close()
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def text_lines(value, width: float) -> int:
@@ -100,7 +105,8 @@ _FORMATS = {"number": NUMBER_FORMAT, "percent": PERCENT_FORMAT, "date": DATE_FOR
 def table_style(workbook: Workbook, kind: str, *, bold=False, italic=False, indent=0) -> str:
     """The name of the bordered table style for a column kind, registered on first use."""
     name = f"kd-{kind}-{int(bold)}{int(italic)}{indent}"
-    if name not in workbook.named_styles:
+    known = workbook.__dict__.setdefault("_kd_styles", set())
+    if name not in known and name not in workbook.named_styles:
         alignment = _ALIGNMENTS.get(kind) or Alignment(
             horizontal="left", wrap_text=True, vertical="center", indent=indent
         )
@@ -113,11 +119,16 @@ def table_style(workbook: Workbook, kind: str, *, bold=False, italic=False, inde
                 number_format=_FORMATS.get(kind, "General"),
             )
         )
+    known.add(name)
     return name
 
 
 class SheetWriter:
-    """Writes one sheet top to bottom; `row` is the next row to write."""
+    """Writes one sheet top to bottom; `row` is the next row to write.
+
+    Cells are gathered for the rows not yet written (the current one, and the second row of a
+    two-row header) and appended to the streamed sheet once the writer has moved past them.
+    """
 
     def __init__(
         self,
@@ -129,16 +140,23 @@ class SheetWriter:
         columns: list[Column],
         landscape: bool,
         form_code: str = "",
-        first: bool = False,
     ):
         self.workbook = workbook
-        self.ws = workbook.active if first else workbook.create_sheet()
-        self.ws.title = name
+        self.ws = workbook.create_sheet(title=name)
+        workbook._kd_writers.append(self)
         self.data = data
         self.columns = columns
         self.width = len(columns)
         self.row = 1
         self.header_end = 0
+        #: Row number → column → cell, for the rows not yet written.
+        self._pending: dict[int, dict[int, WriteOnlyCell]] = {}
+        self._written = 0  # the last row appended to the sheet
+        self._prototypes: dict[str, WriteOnlyCell] = {}
+        self._merged: set[tuple[int, int]] = set()
+        # The sheet's top (widths, frozen panes) is written with its first row: rows wait
+        # until the header has frozen the panes under it.
+        self._holding = True
         self._setup_page(landscape)
         for index, column in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -151,7 +169,7 @@ class SheetWriter:
 
     def _setup_page(self, landscape: bool) -> None:
         ws = self.ws
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
@@ -169,12 +187,66 @@ class SheetWriter:
         ws.oddFooter.center.font = FONT_NAME
         ws.oddFooter.center.size = 10
 
-    def merged(self, row: int, first: int, last: int, value, **attributes):
-        """Write then merge: merging copies the first cell's borders to the whole range."""
-        cell = put(self.ws, row, first, value, **attributes)
-        if last > first:
-            self.ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    def cell(self, row: int, column: int, value=None, *, style: str | None = None, **attributes):
+        """The cell at (row, column) of a row not yet written, with its value and a named
+        style (copied from a prototype: looking a style up by name per cell is slow)."""
+        if row <= self._written:
+            raise ValueError(f"row {row} of {self.ws.title} is already written")
+        cell = self._pending.setdefault(row, {}).get(column)
+        if cell is None:
+            cell = self._pending[row][column] = WriteOnlyCell(self.ws)
+        if style is not None:
+            prototype = self._prototypes.get(style)
+            if prototype is None:
+                prototype = self._prototypes[style] = WriteOnlyCell(self.ws)
+                prototype.style = style
+            cell._style = copy(prototype._style)
+        if value is not None:
+            set_value(cell, value)
+        for key, setting in attributes.items():
+            setattr(cell, key, setting)
         return cell
+
+    def _flush(self, before: int) -> None:
+        """Append every row before `before` to the sheet, in order (empty ones too)."""
+        for number in range(self._written + 1, before):
+            cells = self._pending.pop(number, {})
+            self.ws.append([cells.get(column) for column in range(1, self.width + 1)])
+            self._written = number
+
+    @property
+    def row(self) -> int:
+        return self._row
+
+    @row.setter
+    def row(self, value: int) -> None:
+        self._row = value
+        if not self.__dict__.get("_holding", True) and value - 1 > self._written:
+            self._flush(value)
+
+    def close(self) -> None:
+        """Write the rows still gathered (called by `save_workbook`)."""
+        if self._pending:
+            self._flush(max(self._pending) + 1)
+
+    def merged(self, row: int, first: int, last: int, value, **attributes):
+        """One value across columns `first`..`last` of a row: a merge range, its other cells
+        taking the same named style (so that the borders run along the whole band)."""
+        cell = self.cell(row, first, value, **attributes)
+        if last > first:
+            self._merge(row, first, row, last)
+            if attributes.get("style"):
+                for column in range(first + 1, last + 1):
+                    self.cell(row, column, style=attributes["style"])
+        return cell
+
+    def _merge(self, first_row: int, first: int, last_row: int, last: int) -> None:
+        self.ws.merged_cells.add(
+            f"{get_column_letter(first)}{first_row}:{get_column_letter(last)}{last_row}"
+        )
+        self._merged.update(
+            (r, c) for r in range(first_row, last_row + 1) for c in range(first, last + 1)
+        )
 
     def _left_right(self, left, right, *, left_style=None, right_style=None, height=None):
         if left is not None:
@@ -232,48 +304,55 @@ class SheetWriter:
         column's two rows), then the column headers. Title rows repeat, panes freeze below."""
         start = self.row
         style = table_style(self.workbook, "center", bold=True)
+        end = start + 1 if groups else start
+        for row in range(start, end + 1):
+            for column in range(1, self.width + 1):
+                self.cell(row, column, style=style)
         if groups:
             column = 1
             for label, span in groups:
                 if span == 1:
-                    self.ws.merge_cells(
-                        start_row=start, start_column=column, end_row=start + 1, end_column=column
-                    )
-                    put(self.ws, start, column, self.columns[column - 1].header)
+                    self._merge(start, column, start + 1, column)
+                    self.cell(start, column, self.columns[column - 1].header)
                 else:
                     self.merged(start, column, column + span - 1, label)
                 column += span
             for column, spec in enumerate(self.columns, start=1):
-                cell = self.ws.cell(row=start + 1, column=column)
-                if cell.coordinate not in self.ws.merged_cells:
-                    put(self.ws, start + 1, column, spec.header)
-            end = start + 1
+                if (start + 1, column) not in self._merged:
+                    self.cell(start + 1, column, spec.header)
         else:
             for column, spec in enumerate(self.columns, start=1):
-                put(self.ws, start, column, spec.header)
-            end = start
-        for row in range(start, end + 1):
-            for column in range(1, self.width + 1):
-                self.ws.cell(row=row, column=column).style = style
+                self.cell(start, column, spec.header)
         lines = max(text_lines(spec.header, spec.width - 1) for spec in self.columns)
         if groups:
             self.ws.row_dimensions[start].height = row_height(2)
             lines = max(lines - 1, 1)
         self.ws.row_dimensions[end].height = row_height(lines)
-        self.row = end + 1
+        self._row = end + 1
         self.ws.print_title_rows = f"{start}:{end}"
         self.ws.freeze_panes = f"A{end + 1}"
         self.header_end = end
+        self._holding = False
+        self._flush(self.row)
 
-    def line(self, values: list, *, bold: bool = False, italic: bool = False, indent: int = 0):
-        """One bordered table row; numbers right, percentages as 0.0%, dates dd/mm/yyyy."""
+    def line(
+        self,
+        values: list,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        indent: int = 0,
+        centered: bool = False,
+    ):
+        """One bordered table row; numbers right, percentages as 0.0%, dates dd/mm/yyyy
+        (`centered`: every cell centered, as the row of column numbers under a header)."""
         styles = [
             table_style(
                 self.workbook,
-                spec.kind,
+                "center" if centered else spec.kind,
                 bold=bold,
                 italic=italic,
-                indent=indent if index == 1 and spec.kind == "text" else 0,
+                indent=indent if index == 1 and spec.kind == "text" and not centered else 0,
             )
             for index, spec in enumerate(self.columns)
         ]
@@ -281,7 +360,7 @@ class SheetWriter:
         for column, (spec, style, value) in enumerate(
             zip(self.columns, styles, values, strict=True), start=1
         ):
-            put(self.ws, self.row, column, value, style=style)
+            self.cell(self.row, column, value, style=style)
             lines = max(lines, text_lines(value, spec.width - (indent if column == 2 else 0)))
         if lines > 1:
             self.ws.row_dimensions[self.row].height = row_height(lines)

@@ -3,7 +3,6 @@ commendation file (issue #15, point 4)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Organization
 from reports.letterhead import Letterhead, letterhead_for
-from reports.sheet import Column, SheetWriter, new_workbook
+from reports.sheet import Column, SheetWriter, new_workbook, save_workbook
 from reviews.models import ReviewCycle
 from reviews.selectors.history import excellent_streaks
 
@@ -42,7 +41,6 @@ def build_streaks_workbook(cycle: ReviewCycle, unit: Organization, *, years: int
             Column(_("Từ năm"), 10, "center"),
         ],
         landscape=False,
-        first=True,
     )
     sheet.header()
     for number, streak in enumerate(excellent_streaks(cycle, unit, years=years), start=1):
@@ -50,6 +48,4 @@ def build_streaks_workbook(cycle: ReviewCycle, unit: Organization, *, years: int
             [number, streak.member.full_name, streak.unit.name, streak.years, streak.first_year]
         )
     sheet.footer()
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return save_workbook(workbook)
