@@ -197,7 +197,7 @@ def _order_keys(subject_kind: str) -> dict:
 
 
 #: What a row reads of its subject, by kind (no join a pool of that kind never uses).
-ROW_RELATED = {
+ROW_RELATED: dict[str, tuple[str, ...]] = {
     SubjectKind.MEMBER: ("unit", "member__organization", "transferred_from", "self_review"),
     SubjectKind.LEADER: ("unit", "member__organization", "transferred_from", "self_review"),
     SubjectKind.ORGANIZATION: ("unit", "organization", "self_review"),
