@@ -178,11 +178,11 @@ def members_ratings_register(*, members: Sequence[Member], acting_user: User | N
             continue
         pools = {}
         for key, group_name in {key: name for _m, _k, key, name in wanted}.items():
-            owner_id, kind, group = key
+            owner_id, pool_kind, group = key
             pools[key], _created = Pool.objects.get_or_create(
                 cycle=cycle,
                 owner_id=owner_id,
-                subject_kind=kind,
+                subject_kind=pool_kind,
                 peer_group=group,
                 defaults={"peer_group_name": group_name},
             )
@@ -213,15 +213,15 @@ def members_ratings_register(*, members: Sequence[Member], acting_user: User | N
             rating.not_rated_reason = verdict.not_rated_reason
         Rating.objects.bulk_create(ratings, batch_size=1000)
         created += len(ratings)
-        for rating in ratings:
+        for rating, (member, _kind, _key, _name) in zip(ratings, wanted, strict=True):
             pool = rating.pool
             if pool.is_finalized or pool.owner_id in closed:
                 context.flag(
                     pool,
-                    rating.member,
+                    member,
                     PoolFlagKind.REGISTERED,
                     _("%(member)s mới được đăng ký vào %(cell)s: nhóm cần mở lại để xếp loại.")
-                    % {"member": rating.member, "cell": rating.member.organization},
+                    % {"member": member, "cell": member.organization},
                 )
     return created
 
