@@ -65,7 +65,11 @@ migrate: deps
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The server and, beside it, the worker that builds the exports (`db_worker`, django-tasks'
+# database queue); stopping the server (Ctrl-C) stops the worker too.
 serve: deps messages
+	@trap 'kill 0' EXIT; \
+	$(BIN)/python manage.py db_worker --no-startup-delay & \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 run: messages demo serve

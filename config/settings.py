@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "treebeard",
     "config.apps.AxesConfig",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "organizations",
     "members",
     "reviews",
@@ -190,6 +192,18 @@ EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="kiemdiem@localhost")
+
+# Background jobs (exports): a queue in the database, run by `manage.py db_worker` (`make run`
+# starts one beside the server). Tests run each job at once (tests/conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "DJANGO_TASKS_BACKEND", default="django_tasks_db.backend.DatabaseBackend"
+        )
+    }
+}
+#: Days a built export file is kept for download (`manage.py prune_exports` removes older).
+EXPORT_KEEP_DAYS = env.int("DJANGO_EXPORT_KEEP_DAYS", default=7)
 
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -71,17 +71,27 @@ def _who(user) -> str:
 
 
 @translation.override("vi")  # printed documents are Vietnamese whatever the UI language
-def build_bundle(cycle: ReviewCycle, unit: Organization) -> bytes:
-    """The zip of one grassroots unit. Raises ValueError for the bloc (it has no dossier)."""
+def build_bundle(cycle: ReviewCycle, unit: Organization, *, progress=None) -> bytes:
+    """The zip of one grassroots unit. Raises ValueError for the bloc (it has no dossier).
+    `progress` (a job's reporter) hears of each stage."""
     if not unit.is_grassroots:
         raise ValueError("a dossier bundle is made for one grassroots unit")
+
+    def report(percent: int, step: str) -> None:
+        if progress is not None:
+            progress(percent, step)
+
+    report(5, _("Đang đọc số liệu"))
     data = report_data(cycle, unit)
     slug = unit_slug(unit)
     report_name = f"bao-cao-{cycle.year}-{slug}.pdf"
     workbook_name = f"bieu-thong-ke-{cycle.year}-{slug}.xlsx"
     stored = DocumentFields.objects.filter(cycle=cycle, organization=unit).first()
+    report(25, _("Đang in báo cáo"))
     pdf = html_to_pdf(render_report_html(data, **(stored.as_options() if stored else {})))
+    report(45, _("Đang viết biểu thống kê"))
     workbook = write_workbook(data)
+    report(65, _("Đang đóng gói hồ sơ"))
     items = list(
         DossierItem.objects.present()
         .filter(submission__in=Submission.objects.filter(cycle=cycle, organization=unit))

@@ -131,6 +131,7 @@ def build_report(
     signer_name: str = "",
     signer_position: str = "",
     recipients: str = "",
+    progress=None,
 ) -> bytes:
     """The node's report (the bloc or one grassroots unit) as PDF or .docx bytes.
 
@@ -138,7 +139,11 @@ def build_report(
     under the party name (default: the day of the export); the others are those of
     `reports.models.DocumentFields`.
     """
+    if progress is not None:
+        progress(5, _("Đang đọc số liệu"))
     data = report_data(cycle, scope_node, with_lists=False)
+    if progress is not None:
+        progress(40, _("Đang dàn trang"))
     html = render_report_html(
         data,
         number=number,
@@ -148,6 +153,8 @@ def build_report(
         signer_position=signer_position,
         recipients=recipients,
     )
+    if progress is not None:
+        progress(60, _("Đang in ra tệp"))
     return printed(html, fmt)
 
 

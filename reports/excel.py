@@ -8,6 +8,8 @@ sheet is `reports.sheet.SheetWriter`'s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -439,23 +441,47 @@ def _sheet_questions(workbook: Workbook, data: ReportData) -> None:
     sheet.footer()
 
 
-def write_workbook(data: ReportData) -> bytes:
+#: A job's progress reporter: (percent, what is being done).
+Progress = Callable[[int, str], None]
+
+_SHEETS = (
+    _sheet_6f,
+    _sheet_statistics,
+    _sheet_members,
+    _sheet_organizations,
+    _sheet_excellent,
+    _sheet_quotas,
+    _sheet_overrides,
+    _sheet_suggestions,
+    _sheet_questions,
+)
+
+
+def write_workbook(data: ReportData, *, progress: Progress | None = None) -> bytes:
+    """The report's workbook, its sheets written streamed; `progress` hears of each sheet
+    (from 20% to 95%)."""
     workbook = new_workbook()
-    _sheet_6f(workbook, data)
-    _sheet_statistics(workbook, data)
-    _sheet_members(workbook, data)
-    _sheet_organizations(workbook, data)
-    _sheet_excellent(workbook, data)
-    _sheet_quotas(workbook, data)
-    _sheet_overrides(workbook, data)
-    _sheet_suggestions(workbook, data)
-    _sheet_questions(workbook, data)
+    for index, sheet in enumerate(_SHEETS):
+        if progress is not None:
+            progress(
+                20 + 75 * index // len(_SHEETS),
+                _("Đang viết biểu %(n)s/%(total)s")
+                % {
+                    "n": index + 1,
+                    "total": len(_SHEETS),
+                },
+            )
+        sheet(workbook, data)
     workbook.properties.creator = "kiemdiem"
     workbook.properties.title = f"{data.cycle.title} — {data.node.name}"
     return save_workbook(workbook)
 
 
 @translation.override("vi")  # printed documents are Vietnamese whatever the UI language
-def build_workbook(cycle: ReviewCycle, scope_node: Organization) -> bytes:
+def build_workbook(
+    cycle: ReviewCycle, scope_node: Organization, *, progress: Progress | None = None
+) -> bytes:
     """The .xlsx of the node's report (the bloc or one grassroots unit)."""
-    return write_workbook(report_data(cycle, scope_node))
+    if progress is not None:
+        progress(5, _("Đang đọc số liệu"))
+    return write_workbook(report_data(cycle, scope_node), progress=progress)

@@ -110,3 +110,64 @@ class DocumentFieldsChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document}: {', '.join(sorted(self.new_values))}"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang tạo")
+    DONE = "done", _("Đã xong")
+    FAILED = "failed", _("Không tạo được")
+
+
+def export_upload_path(job: ExportJob, filename: str) -> str:
+    """Private media, one folder per cycle; the stored name is the job's, never the user's."""
+    return f"exports/{job.cycle_id}/{job.pk}-{filename}"
+
+
+class ExportJob(models.Model):
+    """A report file (workbook, PDF, Word, dossier bundle) asked for by a user and built by the
+    worker (issue #16, point 2): its progress as the user sees it, its attempts, and the file
+    kept for download for `EXPORT_KEEP_DAYS` days."""
+
+    cycle = models.ForeignKey(
+        ReviewCycle, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("kỳ")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+        verbose_name=_("tổ chức"),
+    )
+    fmt = models.CharField(_("định dạng"), max_length=8)
+    state = models.CharField(
+        _("trạng thái"), max_length=8, choices=ExportState.choices, default=ExportState.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    step = models.CharField(_("đang làm"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
+    error = models.CharField(_("lỗi"), max_length=500, blank=True)
+    file = models.FileField(_("tệp"), upload_to=export_upload_path, max_length=255, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("dung lượng"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now)
+    requested_by = acting_user_field(_("người yêu cầu"))
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất báo cáo")
+        verbose_name_plural = _("tệp xuất báo cáo")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "cycle", "organization", "fmt"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="export_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.fmt} — {self.get_state_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in (ExportState.QUEUED, ExportState.RUNNING)

@@ -3,8 +3,10 @@ from django.urls import path
 from reports.views import (
     DocumentFieldsView,
     DossierListView,
-    DownloadView,
     ExcellentStreaksExportView,
+    ExportFileView,
+    ExportJobView,
+    ExportView,
     MinutesDocumentView,
     QuarterDocumentView,
     ReRatingDocumentView,
@@ -20,7 +22,9 @@ urlpatterns = [
         name="excellent-streaks",
     ),
     path("<int:pk>/danh-muc/<str:fmt>/", DossierListView.as_view(), name="dossier-list"),
-    path("<int:pk>/<str:fmt>/", DownloadView.as_view(), name="download"),
+    path("tep/<int:pk>/", ExportJobView.as_view(), name="export-job"),
+    path("tep/<int:pk>/tai-ve/", ExportFileView.as_view(), name="export-file"),
+    path("<int:pk>/<str:fmt>/", ExportView.as_view(), name="download"),
     path(
         "xep-loai-lai/<int:pk>/<str:fmt>/",
         ReRatingDocumentView.as_view(),

@@ -1,14 +1,14 @@
 """Downloads of the reports: the workbook, the report as PDF or Word and (for a unit) the
-dossier bundle.
+dossier bundle, built by the worker as export jobs (`reports.jobs`): the request queues the job
+and shows its progress; the file, once made, is kept for download. The papers of one person or
+one meeting (a few pages) are still made in the request.
 
-The view only checks the right and delivers the bytes an exporter made (STYLE.md). On the demo
-bloc (80 units, 5,037 members, SQLite) the bloc-wide workbook takes about 3 s and the PDF about
-1 s, so the file is made in the request and streamed as an attachment; a background job with a
-progress page would only pay off well above that size.
+The views only check the right and deliver what an exporter made (STYLE.md).
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,22 +17,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from organizations.http import private_bytes_response
+from organizations.http import private_bytes_response, private_file_response
 from organizations.models import Organization
 from organizations.permissions import visible_organizations
-from reports.bundle import build_bundle, unit_slug
+from reports.bundle import unit_slug
 from reports.documents import (
     build_dossier_list,
     build_minutes_document,
     build_quarter_document,
-    build_report,
     build_rerating_document,
     build_self_review_document,
 )
-from reports.excel import build_workbook
+from reports.exports import CONTENT_TYPES
 from reports.forms import DocumentFieldsForm
+from reports.jobs import export_job_request, export_job_retry
 from reports.letterhead import letterhead_for
-from reports.models import DocumentFields
+from reports.models import DocumentFields, ExportJob, ExportState
 from reports.permissions import (
     DOCUMENT_FORMATS,
     DOCX,
@@ -49,37 +49,13 @@ from reviews.permissions import Scope, may_read_meeting, may_read_self_review
 from reviews.selectors.history import years_asked
 from reviews.views.ratings import CycleMixin
 
-CONTENT_TYPES = {
-    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    PDF: "application/pdf",
-    DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "zip": "application/zip",
-}
-FILE_STEMS = {XLSX: "bieu-thong-ke", PDF: "bao-cao", DOCX: "bao-cao", "zip": "ho-so"}
 
+class ExportView(CycleMixin, View):
+    """/bao-cao/<pk>/<format>/: GET shows the user's latest files of that report (and the
+    button to make one); POST queues a new one and opens its progress. 404 outside the user's
+    scope, 403 for a format his role does not give (a viewer asking for the dossier bundle)."""
 
-def export(cycle, node, fmt: str, **document_fields) -> bytes:
-    """The file of `fmt`. A printed report takes the fields kept with it (`DocumentFields`),
-    each overridden by a non-blank one given here (the command's --number, --date)."""
-    if fmt == XLSX:
-        return build_workbook(cycle, node)
-    if fmt in DOCUMENT_FORMATS:
-        stored = DocumentFields.objects.filter(cycle=cycle, organization=node).first()
-        options = stored.as_options() if stored is not None else {}
-        options.update({name: value for name, value in document_fields.items() if value})
-        return build_report(cycle, node, fmt, **options)
-    return build_bundle(cycle, node)
-
-
-def file_name(cycle, node, fmt: str) -> str:
-    return f"{FILE_STEMS[fmt]}-{cycle.year}-{unit_slug(node)}.{fmt}"
-
-
-class DownloadView(CycleMixin, View):
-    """GET /bao-cao/<pk>/<format>/: 404 outside the user's scope, 403 for a format his role
-    does not give (a viewer asking for the dossier bundle)."""
-
-    def get(self, request, pk: int, fmt: str):
+    def dispatch_node(self, pk: int, fmt: str) -> Organization:
         if fmt not in FORMATS:
             raise Http404
         node = get_object_or_404(Organization.objects.subtree_of(self.cycle.organization), pk=pk)
@@ -90,9 +66,83 @@ class DownloadView(CycleMixin, View):
             if fmt == "zip" and not node.is_grassroots:
                 raise Http404
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
-        content = export(self.cycle, node, fmt)
-        return private_bytes_response(
-            content, filename=file_name(self.cycle, node, fmt), content_type=CONTENT_TYPES[fmt]
+        return node
+
+    def get(self, request, pk: int, fmt: str):
+        node = self.dispatch_node(pk, fmt)
+        jobs = ExportJob.objects.filter(
+            cycle=self.cycle, organization=node, fmt=fmt, requested_by=request.user
+        )[:10]
+        return render(
+            request,
+            "reports/exports.html",
+            {"node": node, "fmt": fmt, "jobs": jobs, "label": FORMAT_LABELS[fmt]},
+        )
+
+    def post(self, request, pk: int, fmt: str):
+        node = self.dispatch_node(pk, fmt)
+        job = export_job_request(cycle=self.cycle, node=node, fmt=fmt, acting_user=request.user)
+        return redirect("reports:export-job", pk=job.pk)
+
+
+#: What each export is called on its pages.
+FORMAT_LABELS = {
+    XLSX: _("Biểu thống kê (Excel)"),
+    PDF: _("Báo cáo (PDF)"),
+    DOCX: _("Báo cáo (Word)"),
+    "zip": _("Hồ sơ (.zip)"),
+}
+
+
+class ExportJobMixin(LoginRequiredMixin):
+    """A job of the user's own: another user's answers 404."""
+
+    def get_job(self, pk: int) -> ExportJob:
+        return get_object_or_404(
+            ExportJob.objects.select_related("cycle", "organization"),
+            pk=pk,
+            requested_by=self.request.user,
+        )
+
+
+class ExportJobView(ExportJobMixin, View):
+    """The progress of one export ("Đang tạo … 40%"), polled by htmx while it runs; its file
+    to download once it is made; "Tạo lại" once it has failed."""
+
+    def get(self, request, pk: int):
+        job = self.get_job(pk)
+        template = "reports/_export_job.html" if request.htmx else "reports/export_job.html"
+        return render(
+            request,
+            template,
+            {
+                "job": job,
+                "label": FORMAT_LABELS.get(job.fmt, ""),
+                "keep_days": settings.EXPORT_KEEP_DAYS,
+            },
+        )
+
+    def post(self, request, pk: int):
+        job = self.get_job(pk)
+        try:
+            export_job_retry(job=job, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("reports:export-job", pk=job.pk)
+
+
+class ExportFileView(ExportJobMixin, View):
+    """The file a job made, for its requester while he may still export that report."""
+
+    def get(self, request, pk: int):
+        job = self.get_job(pk)
+        if job.state != ExportState.DONE or not job.file:
+            raise Http404
+        scope = Scope(request.user, job.cycle)
+        if job.fmt not in allowed_formats(scope, job.cycle, job.organization):
+            raise Http404
+        return private_file_response(
+            job.file, filename=job.file_name, content_type=CONTENT_TYPES[job.fmt]
         )
 
 

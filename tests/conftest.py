@@ -47,13 +47,42 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _fast_and_local(settings):
-    """Tests hash passwords fast, keep mail in memory and use plain static storage."""
+    """Tests hash passwords fast, keep mail in memory, use plain static storage and run each
+    background job at once, in the test's own transaction (`export_file` below)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def export_file(django_capture_on_commit_callbacks, settings, tmp_path):
+    """Ask for a report's file as a user does (the button's POST), let the job run, and
+    return the response of its download: `export_file(client, node, fmt)`."""
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    def fetch(client, node, fmt):
+        with django_capture_on_commit_callbacks(execute=True):
+            queued = client.post(reverse("reports:download", args=[node.pk, fmt]))
+        if queued.status_code != 302:
+            return queued
+        job = client.get(queued.url)
+        assert job.status_code == 200, job.status_code
+        assert job.context["job"].state == "done", job.context["job"].error
+        file = client.get(reverse("reports:export-file", args=[job.context["job"].pk]))
+        # The file streams; the tests read it whole, headers and all.
+        read = HttpResponse(b"".join(file.streaming_content), status=file.status_code)
+        for header, value in file.items():
+            read[header] = value
+        return read
+
+    return fetch
 
 
 @pytest.fixture

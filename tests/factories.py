@@ -39,7 +39,7 @@ from organizations.models import (
     Role,
     RoleAssignment,
 )
-from reports.models import DocumentFields, DocumentFieldsChange
+from reports.models import DocumentFields, DocumentFieldsChange, ExportJob
 from reviews.models import (
     Criterion,
     CriterionPart,
@@ -659,6 +659,16 @@ class DocumentFieldsChangeFactory(factory.django.DjangoModelFactory):
     document = factory.SubFactory(DocumentFieldsFactory)
     old_values = {"number": ""}
     new_values = {"number": "12"}
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExportJob
+
+    cycle = factory.SubFactory(ReviewCycleFactory)
+    organization = factory.SelfAttribute("cycle.organization")
+    fmt = "xlsx"
+    requested_by = factory.SubFactory(UserFactory)
 
 
 class ReviewMeetingFactory(factory.django.DjangoModelFactory):

@@ -320,9 +320,9 @@ class PoolActionView(CycleMixin, View):
                 messages.error(request, text)
         else:
             messages.success(request, message)
-        return redirect(reverse("reviews:pool", args=[pool.pk]) + self.anchor(request))
+        return redirect(reverse("reviews:pool", args=[pool.pk]) + self.anchor(request, pool))
 
-    def anchor(self, request) -> str:
+    def anchor(self, request, pool) -> str:
         """Where the page opens again after the action (the top by default)."""
         return ""
 
@@ -369,10 +369,15 @@ class TakeProposalsView(PoolActionView):
         )
         return _("Đã lấy %(count)s đề xuất làm quyết định.") % {"count": len(rows)}
 
-    def anchor(self, request) -> str:
-        """Back at the cell whose proposals were taken, not at the top of a long page."""
-        group = request.POST.get("chi_bo", "")
-        return f"?chi_bo={group}#chi-bo-{group}" if group.isdigit() else ""
+    def anchor(self, request, pool) -> str:
+        """Back at the cell whose proposals were taken, on the page where it starts, not at
+        the top of a long screen."""
+        group_id = request.POST.get("chi_bo", "")
+        group = Organization.objects.filter(pk=pk_or_404(group_id)).first() if group_id else None
+        if group is None:
+            return ""
+        before = pool_ratings(pool, self.scope).filter(group_path__lt=group.path).count()
+        return f"?page={before // PAGE_SIZE + 1}#chi-bo-{group.pk}"
 
 
 class ApplyQuotaProposalView(PoolActionView):

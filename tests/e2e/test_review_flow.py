@@ -177,9 +177,14 @@ def test_unit_goes_from_proposals_to_an_approved_report(
     board_page.reload()
     board_page.get_by_role("button", name="Phê duyệt").click()
     expect(board_page.get_by_test_id("submission-state")).to_have_text("Đã phê duyệt")
+    # Each button queues the file; its page shows the progress, then the file to download.
+    submission_url = board_page.url
     for label, signature in (("Xuất Excel", b"PK"), ("Xuất PDF", b"%PDF"), ("Xuất Word", b"PK")):
+        board_page.goto(submission_url)
+        board_page.get_by_role("button", name=label).first.click()
+        expect(board_page.get_by_test_id("export-job")).to_have_attribute("data-state", "done")
         with board_page.expect_download() as download:
-            board_page.get_by_role("link", name=label).first.click()
+            board_page.get_by_test_id("export-file").click()
         path = tmp_path / download.value.suggested_filename
         download.value.save_as(path)
         assert path.read_bytes().startswith(signature)

@@ -9,9 +9,9 @@ from django.urls import reverse
 from docx import Document
 
 from organizations.models import Role
+from reports.exports import export
 from reports.models import DocumentFields, DocumentFieldsChange
 from reports.services import document_fields_save
-from reports.views import export
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.reports.test_docx import body_text, table_text
 from tests.reports.test_pdf import needs_poppler, pdf_text, squeeze
@@ -41,7 +41,7 @@ FIELDS = {
 
 @needs_poppler
 def test_the_board_fills_the_fields_once_and_every_export_prints_them(
-    client, report_bloc, tmp_path
+    client, report_bloc, tmp_path, export_file
 ):
     bloc, cycle = report_bloc["bloc"], report_bloc["cycle"]
     board = user_with(Role.ORGANIZATION_BOARD, bloc)
@@ -52,9 +52,7 @@ def test_the_board_fills_the_fields_once_and_every_export_prints_them(
     stored = DocumentFields.objects.get(cycle=cycle, organization=bloc)
     assert stored.issued_on == datetime.date(2026, 11, 20)
     assert stored.recipients.splitlines()[0] == "Ban Thường vụ Tỉnh ủy (b/c),"
-    pdf = squeeze(
-        pdf_text(client.get(reverse("reports:download", args=[bloc.pk, "pdf"])).content, tmp_path)
-    )
+    pdf = squeeze(pdf_text(export_file(client, bloc, "pdf").content, tmp_path))
     assert "Số 27-BC/ĐUK" in pdf
     assert "ngày 20 tháng 11 năm 2026" in pdf
     assert "PHÓ BÍ THƯ THƯỜNG TRỰC" in pdf

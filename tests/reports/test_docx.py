@@ -171,7 +171,7 @@ def test_libreoffice_opens_the_word_file_of_the_same_report(report_bloc, tmp_pat
     assert f"Đảng viên: tổng số {members}," in from_word
 
 
-def test_those_who_download_the_pdf_get_the_word_file(client, report_bloc):
+def test_those_who_download_the_pdf_get_the_word_file(client, report_bloc, export_file):
     from organizations.models import Role
     from tests.factories import RoleAssignmentFactory
 
@@ -179,7 +179,7 @@ def test_those_who_download_the_pdf_get_the_word_file(client, report_bloc):
     clerk = UserFactory()
     RoleAssignmentFactory(user=clerk, organization=unit, role=Role.CLERK)
     client.force_login(clerk)
-    response = client.get(reverse("reports:download", args=[unit.pk, "docx"]))
+    response = export_file(client, unit, "docx")
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
     assert 'filename="bao-cao-2021-' in response["Content-Disposition"]

@@ -29,11 +29,11 @@ def board(report_bloc):
     return user_with(Role.ORGANIZATION_BOARD, report_bloc["bloc"], "btc")
 
 
-def test_clerk_downloads_his_units_three_files(client, report_bloc):
+def test_clerk_downloads_his_units_three_files(client, report_bloc, export_file):
     client.force_login(report_bloc["clerk"])
     unit = report_bloc["a"]["unit"]
     for fmt, start in (("xlsx", b"PK"), ("pdf", b"%PDF"), ("zip", b"PK")):
-        response = client.get(url(unit, fmt))
+        response = export_file(client, unit, fmt)
         assert response.status_code == 200, fmt
         assert response.content.startswith(start)
         assert response["Content-Disposition"].startswith("attachment;")

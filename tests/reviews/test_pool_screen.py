@@ -303,3 +303,25 @@ def test_the_first_screen_is_the_same_size_for_a_small_and_a_large_pool(
     large = client.get(url)
     assert len(large.content) < len(small.content) * 1.05
     assert len(large.content) > len(small.content) * 0.95
+
+
+def test_taking_a_cells_proposals_comes_back_on_the_page_where_the_cell_starts(
+    client, clerk, large_pool, open_cycle
+):
+    from reviews.permissions import Scope
+    from reviews.selectors import pool_groups
+    from reviews.selectors.pools import PAGE_SIZE
+
+    groups = list(pool_groups(large_pool, Scope(clerk, open_cycle)).values())
+    last = groups[-1]
+    before = sum(group.size for group in groups[:-1])
+    rating = large_pool.ratings.filter(unit=last.organization, not_rated_reason="").first()
+    ratings_record(
+        cycle=open_cycle, changes={rating.pk: {"proposal_level": Level.GOOD}}, acting_user=None
+    )
+    client.force_login(clerk)
+    response = client.post(
+        reverse("reviews:pool-take-proposals", args=[large_pool.pk]),
+        {"chi_bo": last.organization.pk},
+    )
+    assert response.url.endswith(f"?page={before // PAGE_SIZE + 1}#chi-bo-{last.organization.pk}")

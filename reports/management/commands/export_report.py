@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
+from reports.exports import export
 from reports.permissions import DOCUMENT_FORMATS, FORMATS
 from reports.selectors import is_report_node
-from reports.views import export
 from reviews.models import ReviewCycle
 
 
