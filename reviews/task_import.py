@@ -60,7 +60,12 @@ from members.imports.values import (
 )
 from members.models import ImportBatch, ImportKind
 from reviews.models import Pool, Rating, TaskItem, TaskQuality
-from reviews.permissions import Scope, locked_unit_paths, may_write_self_review
+from reviews.permissions import (
+    Scope,
+    locked_unit_paths,
+    may_read_self_review,
+    may_write_self_review,
+)
 from reviews.services.tasks import TaskEntry, task_item_validated, task_register_import
 
 HEADER_ROW = 3
@@ -141,14 +146,15 @@ WRITTEN = ("due_on", "done_on", "quality", "beyond_requirement", "evidence")
 
 
 def register_ratings(pool: Pool, scope: Scope) -> list[Rating]:
-    """The pool's ratings the user sees, in name order, with what the rights need."""
-    ratings = list(
-        Rating.objects.filter(scope.subject_filter(), pool=pool).select_related(
-            "member", "organization", "collective", "unit"
-        )
-    )
-    for rating in ratings:
+    """The pool's ratings whose register the user reads (`may_read_self_review`, the readers
+    of the register's page), in name order, with what the rights need."""
+    ratings = []
+    for rating in Rating.objects.filter(scope.subject_filter(), pool=pool).select_related(
+        "member", "organization", "collective", "unit"
+    ):
         rating.pool, rating.cycle = pool, pool.cycle
+        if may_read_self_review(scope, rating):
+            ratings.append(rating)
     ratings.sort(key=lambda rating: (fold(str(rating.subject)), rating.pk))
     return ratings
 

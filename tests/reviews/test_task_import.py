@@ -189,6 +189,54 @@ def test_the_template_lists_the_registers_tasks_and_the_pools_people(
     assert len(names) == pool.ratings.count()
 
 
+def test_who_reads_no_register_gets_no_sheet_and_no_link(client, cycle, pool, small_bloc):
+    """A viewer or the inspection committee sees the pool but no one's register (404 on
+    `reviews:tasks`): the sheet is a 404 and its link is not offered."""
+    task_item_add(
+        rating=rating_of(cycle, small_bloc["members"][2]),
+        acting_user=None,
+        title="Đề án",
+        due_on=DUE,
+    )
+    for role in (Role.VIEWER, Role.INSPECTION_COMMITTEE):
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=role)
+        client.force_login(user)
+        page = client.get(reverse("reviews:pool", args=[pool.pk]))
+        assert page.status_code == 200
+        assert 'data-testid="task-register-link"' not in page.text
+        sheet_url = reverse("reviews:task-register-sheet", args=[pool.pk])
+        assert client.get(sheet_url).status_code == 404
+
+
+def test_the_sheet_holds_only_the_rows_whose_register_the_user_reads(
+    client, cycle, pool, small_bloc
+):
+    """A cell's secretary who also views the whole unit reads his cell's registers only."""
+    mine, other = small_bloc["members"][2], small_bloc["members"][8]  # cell, sub-cell
+    for member in (mine, other):
+        task_item_add(rating=rating_of(cycle, member), acting_user=None, title="Đề án", due_on=DUE)
+    user = UserFactory()
+    RoleAssignmentFactory(user=user, organization=small_bloc["cell"], role=Role.CELL_SECRETARY)
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.VIEWER)
+    client.force_login(user)
+    assert (
+        'data-testid="task-register-link"'
+        in client.get(reverse("reviews:pool", args=[pool.pk])).text
+    )
+    response = client.get(reverse("reviews:task-register-sheet", args=[pool.pk]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    data = workbook["Sổ nhiệm vụ"]
+    names = [data.cell(row=r, column=2).value for r in range(4, data.max_row + 1)]
+    assert names == [mine.full_name]
+    listed = {c.value for c in workbook["Danh mục"]["A"]} - {"Họ và tên", None}
+    cell = {m.full_name for m in small_bloc["members"][:6]}
+    assert mine.full_name in listed
+    assert listed <= cell
+    assert other.full_name not in listed
+
+
 def test_a_file_adds_and_corrects_tasks_and_the_shares_follow(cycle, pool, small_bloc, clerk_user):
     first, second = small_bloc["members"][2], small_bloc["members"][3]
     existing = task_item_add(
