@@ -4,9 +4,9 @@ tasks already kept, or examples), fill it, upload it, preview, apply all or noth
 A row names the person (by card number, else by name unique in the pool) or the collective (by
 name), the task and its quarter; a task already in that register with the same title and
 quarter is corrected, any other is added. Blank cells of a known task keep what it holds. The
-changes are tried in a transaction that is rolled back, so the refusals of `ratings_record`
-(a decided level the shares no longer support, a finalized pool, a sent report) show as row
-errors before anything is written, as for the rating sheet (`reviews.roundtrip`).
+changes are tried in a transaction that is rolled back, so the refusals of the register's
+service (a finalized pool, a sent report, a decided level the shares no longer support) show as
+row errors before anything is written, as for the rating sheet (`reviews.roundtrip`).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@ facts from the register and records them through `ratings_record`, with its hist
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.services import refuse_unknown_fields
-from reviews.models import Rating, TaskEvidence, TaskItem
+from reviews.models import Pool, Rating, TaskEvidence, TaskItem
 from reviews.rules.tasks import task_shares
-from reviews.services.ratings import ratings_record
+from reviews.services.ratings import check_pools_writable, ratings_record
 from reviews.services.uploads import check_upload
 
 TASK_FIELDS = (
@@ -31,19 +32,39 @@ TASK_FIELDS = (
 HISTORY_REASON = "Tính từ sổ theo dõi nhiệm vụ"
 
 
-def _refuse_unless_open(rating: Rating) -> None:
-    if not rating.cycle.is_open:
-        raise ValidationError(
-            _("Kỳ đánh giá không mở: không sửa được sổ nhiệm vụ."), code="cycle_not_open"
-        )
+def _lock_writable(rating_ids: Iterable[int], acting_user: User | None) -> list[Pool]:
+    """Lock the pools of the ratings whose registers a write touches (primary-key order, as
+    `ratings_record` does, which finds them held) and refuse unless each can still change: its
+    cycle open, the pool not finalized, its unit's report not sent or approved (a superuser
+    may still correct it: `check_pools_writable`). Every change to a register, its shares or
+    not, is refused alike. Raises ValidationError: cycle_not_open, pool_finalized,
+    submission_locked."""
+    pools = list(
+        Pool.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .filter(pk__in=Rating.objects.filter(pk__in=set(rating_ids)).values("pool_id"))
+        .order_by("pk")
+    )
+    for pool in pools:
+        if not pool.cycle.is_open:
+            raise ValidationError(
+                _("Kỳ đánh giá không mở: không sửa được sổ nhiệm vụ."), code="cycle_not_open"
+            )
+        if pool.is_finalized:
+            raise ValidationError(
+                _("Kết quả của nhóm này đã chốt; cần mở lại (nêu lý do) trước khi sửa."),
+                code="pool_finalized",
+            )
+    if pools:
+        check_pools_writable(cycle=pools[0].cycle, pools=pools, acting_user=acting_user)
+    return pools
 
 
 def _record_shares(
     ratings: list[Rating], acting_user: User | None, *, reason: str = HISTORY_REASON
 ) -> None:
-    """The registers' shares onto their ratings in one call of the one write path (the pool's
-    lock, a finalized pool or a sent report refuse, the rules are checked). An empty register
-    leaves the shares as they were."""
+    """The registers' shares onto their ratings in one call of the one write path (the rules
+    are checked). An empty register leaves the shares as they were."""
     if not ratings:
         return
     by_rating: dict[int, list[TaskItem]] = {rating.pk: [] for rating in ratings}
@@ -67,8 +88,8 @@ def _record_shares(
             shares_from_register=True,
         )
     except ValidationError as error:
-        # A share that no longer supports the decided level, a finalized pool, a sent report:
-        # the register is not changed either, and the clerk is told why.
+        # A share that no longer supports the decided level: the register is not changed
+        # either, and the clerk is told why.
         raise ValidationError(
             _("Sổ nhiệm vụ chưa được ghi: %(why)s") % {"why": " ".join(error.messages)},
             code="register_refused",
@@ -86,10 +107,10 @@ def task_item_validated(item: TaskItem) -> TaskItem:
 
 @transaction.atomic
 def task_item_add(*, rating: Rating, acting_user: User | None, **fields: Any) -> TaskItem:
-    """Add a task to the rating's register. Raises ValidationError: unknown_field,
-    cycle_not_open, the model's own, register_refused (what `ratings_record` refused)."""
+    """Add a task to the rating's register. Raises ValidationError: unknown_field, those of
+    `_lock_writable`, the model's own, register_refused (what `ratings_record` refused)."""
     refuse_unknown_fields(fields, TASK_FIELDS)
-    _refuse_unless_open(rating)
+    _lock_writable([rating.pk], acting_user)
     item = task_item_validated(TaskItem(rating=rating, updated_by=acting_user, **fields))
     item.save()
     _record_shares([rating], acting_user)
@@ -98,14 +119,15 @@ def task_item_add(*, rating: Rating, acting_user: User | None, **fields: Any) ->
 
 @transaction.atomic
 def task_item_update(*, item: TaskItem, acting_user: User | None, **fields: Any) -> TaskItem:
-    """Correct a task (mark it done, its quality, its evidence)."""
+    """Correct a task (mark it done, its quality, its evidence). Raises ValidationError as
+    `task_item_add`."""
     refuse_unknown_fields(fields, TASK_FIELDS)
+    _lock_writable([item.rating_id], acting_user)
     item = (
         TaskItem.objects.select_for_update(of=("self",))
         .select_related("rating__cycle")
         .get(pk=item.pk)
     )
-    _refuse_unless_open(item.rating)
     for name, value in fields.items():
         setattr(item, name, value)
     item.updated_by = acting_user
@@ -117,9 +139,10 @@ def task_item_update(*, item: TaskItem, acting_user: User | None, **fields: Any)
 @transaction.atomic
 def task_item_remove(*, item: TaskItem, acting_user: User | None) -> None:
     """Remove a task entered by mistake; the shares follow (the last task removed leaves them
-    as they were, to be typed again)."""
+    as they were, to be typed again). Raises ValidationError as `_lock_writable`,
+    register_refused."""
+    _lock_writable([item.rating_id], acting_user)
     item = TaskItem.objects.select_related("rating__cycle").get(pk=item.pk)
-    _refuse_unless_open(item.rating)
     rating = item.rating
     item.delete()
     _record_shares([rating], acting_user)
@@ -140,9 +163,11 @@ def task_register_import(
 ) -> None:
     """Write many tasks of one cycle at once (the Excel import, issue #15): all or none, the
     shares of every register touched recorded in one call of `ratings_record`. Raises
-    ValidationError: unknown_field, cycle_not_open, the model's own, register_refused."""
+    ValidationError: unknown_field, those of `_lock_writable`, the model's own,
+    register_refused."""
     if not entries:
         return
+    _lock_writable({entry.rating.pk for entry in entries}, acting_user)
     ratings: dict[int, Rating] = {}
     existing = {
         item.pk: item
@@ -153,7 +178,6 @@ def task_register_import(
     added, corrected = [], []
     for entry in entries:
         refuse_unknown_fields(entry.fields, TASK_FIELDS)
-        _refuse_unless_open(entry.rating)
         ratings.setdefault(entry.rating.pk, entry.rating)
         if entry.item is None:
             item = TaskItem(rating=entry.rating)
@@ -179,13 +203,14 @@ def task_evidence_attach(
     *, item: TaskItem, upload: UploadedFile, acting_user: User | None
 ) -> TaskEvidence:
     """Keep a file as evidence of a task, checked like every upload (`check_upload`).
-    Raises ValidationError: cycle_not_open, too_many_files and those of `check_upload`."""
+    Raises ValidationError: those of `_lock_writable`, too_many_files and those of
+    `check_upload`."""
+    _lock_writable([item.rating_id], acting_user)
     item = (
         TaskItem.objects.select_for_update(of=("self",))
         .select_related("rating__cycle")
         .get(pk=item.pk)
     )
-    _refuse_unless_open(item.rating)
     if TaskEvidence.objects.present().filter(task=item).count() >= EVIDENCE_FILES_MAX:
         raise ValidationError(
             _("Mỗi nhiệm vụ có tối đa %(n)s tệp minh chứng.") % {"n": EVIDENCE_FILES_MAX},
@@ -207,13 +232,14 @@ def task_evidence_attach(
 
 @transaction.atomic
 def task_evidence_remove(*, evidence: TaskEvidence, acting_user: User | None) -> None:
-    """Take a file off the register; the record of it (who, when) stays."""
+    """Take a file off the register; the record of it (who, when) stays. Raises
+    ValidationError as `_lock_writable`."""
+    _lock_writable([evidence.task.rating_id], acting_user)
     evidence = (
         TaskEvidence.objects.select_for_update(of=("self",))
         .select_related("task__rating__cycle")
         .get(pk=evidence.pk)
     )
-    _refuse_unless_open(evidence.task.rating)
     if evidence.removed_at is None:
         evidence.removed_at = timezone.now()
         evidence.removed_by = acting_user

@@ -319,17 +319,28 @@ def test_every_bad_row_is_shown_at_its_cell_and_nothing_is_written(
     assert not preview.ok
 
 
-def test_a_register_the_rating_cannot_take_is_a_row_error(cycle, pool, small_bloc, clerk_user):
-    """A finalized pool refuses the shares: the rows of that person are refused, before any
-    write, with the reason (the dry run of `ratings_record`)."""
+def test_a_finalized_pool_refuses_every_row_even_one_that_only_changes_evidence(
+    cycle, pool, small_bloc, clerk_user
+):
+    """A finalized pool is read-only: the rows are refused before any write, with the reason
+    (the dry run), whether or not the shares would change."""
     from reviews.models import PoolState
 
-    member = small_bloc["members"][2]
+    member, other = small_bloc["members"][2], small_bloc["members"][3]
+    task_item_add(
+        rating=rating_of(cycle, member),
+        acting_user=None,
+        title="Việc A",
+        due_on=DUE,
+        done_on=DUE,
+        quality=TaskQuality.MEETS,
+    )
     Pool.objects.filter(pk=pool.pk).update(state=PoolState.FINALIZED, finalized_at=timezone.now())
-    preview = preview_of(sheet([row(member, "Việc A")]), pool, clerk_user)
-    assert [e.code for e in preview.errors] == ["register_refused"]
-    assert preview.errors[0].message.startswith("Sổ nhiệm vụ chưa được ghi:")
-    assert not TaskItem.objects.exists()
+    data = sheet([row(member, "Việc A", evidence="Báo cáo số 3"), row(other, "Việc B")])
+    preview = preview_of(data, pool, clerk_user)
+    assert [e.code for e in preview.errors] == ["pool_finalized", "pool_finalized"]
+    assert TaskItem.objects.get().evidence == ""
+    assert not TaskItem.objects.filter(rating__member=other).exists()
 
 
 def test_a_sent_report_and_another_units_person_are_refused(cycle, pool, small_bloc, clerk_user):

@@ -7,12 +7,34 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from organizations.models import Role
-from reviews.models import Rating, SubjectKind, TaskItem, TaskQuality
+from reviews.models import (
+    CycleStatus,
+    Level,
+    Pool,
+    PoolState,
+    Rating,
+    ReviewCycle,
+    SubjectKind,
+    Submission,
+    SubmissionState,
+    TaskEvidence,
+    TaskItem,
+    TaskQuality,
+)
 from reviews.rules.tasks import task_shares
 from reviews.services import cycle_change_status, cycle_create
-from reviews.services.tasks import task_item_add, task_item_remove, task_item_update
+from reviews.services.tasks import (
+    TaskEntry,
+    task_evidence_attach,
+    task_evidence_remove,
+    task_item_add,
+    task_item_remove,
+    task_item_update,
+    task_register_import,
+)
 from tests.factories import RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -118,14 +140,106 @@ def test_the_clerk_keeps_the_register_and_a_viewer_cannot_see_it(client, rating,
     assert client.get(url).status_code == 404
 
 
-def test_a_task_the_rating_cannot_take_is_refused_with_the_reason(rating, small_bloc):
-    from reviews.models import Submission, SubmissionState
+def test_a_task_the_rating_cannot_take_is_refused_with_the_reason(rating):
+    """A register whose shares no longer support the decided level (under 50% done forces
+    KHTNV, QĐ 366) is not written, and the clerk is told why."""
+    from reviews.services import ratings_record
 
-    Submission.objects.filter(cycle=rating.cycle, organization=small_bloc["unit"]).update(
-        state=SubmissionState.SUBMITTED
+    ratings_record(
+        cycle=rating.cycle,
+        changes={rating.pk: {"tasks_done_percent": 100, "decision_level": Level.GOOD}},
+        acting_user=None,
     )
     with pytest.raises(ValidationError) as refused:
         task_item_add(rating=rating, acting_user=None, title="Việc dở dang", due_on=DAY)
     assert refused.value.error_list[0].code == "register_refused"
     assert refused.value.messages[0].startswith("Sổ nhiệm vụ chưa được ghi:")
     assert not TaskItem.objects.filter(rating=rating).exists()
+
+
+# --- A register that can no longer change (#15 review, point 2) -----------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _attach(task, user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return task_evidence_attach(
+        item=task, upload=SimpleUploadedFile("bao-cao.pdf", PDF), acting_user=user
+    )
+
+
+WRITES = {
+    "add": lambda r, t, e, u: task_item_add(rating=r, acting_user=u, title="Mới", due_on=DAY),
+    "title": lambda r, t, e, u: task_item_update(item=t, acting_user=u, title="Tên khác"),
+    "evidence_text": lambda r, t, e, u: task_item_update(item=t, acting_user=u, evidence="Số 9"),
+    "remove": lambda r, t, e, u: task_item_remove(item=t, acting_user=u),
+    "attach": lambda r, t, e, u: _attach(t, u),
+    "detach": lambda r, t, e, u: task_evidence_remove(evidence=e, acting_user=u),
+    "import": lambda r, t, e, u: task_register_import(
+        entries=[TaskEntry(rating=r, fields={"evidence": "Số 10"}, item=t)], acting_user=u
+    ),
+}
+
+
+@pytest.fixture
+def kept(rating, settings, tmp_path):
+    """A register with one task (done, so that its text changes leave the shares as they are)
+    and one file."""
+    settings.MEDIA_ROOT = tmp_path
+    task = task_item_add(
+        rating=rating,
+        acting_user=None,
+        title="Báo cáo",
+        due_on=DAY,
+        done_on=DAY,
+        quality=TaskQuality.MEETS,
+    )
+    return task, _attach(task, None)
+
+
+def _finalize(rating):
+    Pool.objects.filter(pk=rating.pool_id).update(
+        state=PoolState.FINALIZED, finalized_at=timezone.now()
+    )
+
+
+def _send(rating):
+    Submission.objects.filter(cycle=rating.cycle, organization=rating.pool.owner).update(
+        state=SubmissionState.SUBMITTED
+    )
+
+
+def _close(rating):
+    ReviewCycle.objects.filter(pk=rating.cycle_id).update(status=CycleStatus.CLOSED)
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+@pytest.mark.parametrize(
+    ("lock", "code"),
+    [(_finalize, "pool_finalized"), (_send, "submission_locked"), (_close, "cycle_not_open")],
+)
+def test_every_write_to_a_register_is_refused_once_it_is_read_only(rating, kept, write, lock, code):
+    """Title, evidence text, files and imports that leave the shares unchanged are refused
+    like those that change them: a finalized pool, a sent report, a closed cycle."""
+    task, evidence = kept
+    lock(rating)
+    before = (
+        list(TaskItem.objects.values_list("title", "evidence")),
+        list(TaskEvidence.objects.values_list("pk", "removed_at")),
+    )
+    with pytest.raises(ValidationError) as refused:
+        WRITES[write](Rating.objects.get(pk=rating.pk), task, evidence, None)
+    assert refused.value.error_list[0].code == code
+    assert before == (
+        list(TaskItem.objects.values_list("title", "evidence")),
+        list(TaskEvidence.objects.values_list("pk", "removed_at")),
+    )
+
+
+@pytest.mark.parametrize("write", list(WRITES))
+def test_a_superuser_still_corrects_the_register_of_a_sent_report(rating, kept, write):
+    task, evidence = kept
+    _send(rating)
+    WRITES[write](rating, task, evidence, UserFactory(is_superuser=True))
