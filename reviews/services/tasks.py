@@ -3,6 +3,7 @@ facts from the register and records them through `ratings_record`, with its hist
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organizations.services import refuse_unknown_fields
-from reviews.models import Pool, Rating, TaskEvidence, TaskItem
+from reviews.models import Pool, Rating, TaskEvidence, TaskItem, TaskItemChange
 from reviews.rules.tasks import task_shares
-from reviews.services.ratings import check_pools_writable, ratings_record
+from reviews.services.ratings import check_pools_writable, history_value, ratings_record
 from reviews.services.uploads import check_upload
 
 TASK_FIELDS = (
@@ -96,12 +97,66 @@ def _record_shares(
         ) from error
 
 
+def _locked_task(pk: int) -> TaskItem:
+    """The task, locked, while it is in the register. Raises ValidationError(code=
+    "task_not_found") for one removed meanwhile."""
+    item = (
+        TaskItem.objects.select_for_update(of=("self",))
+        .select_related("rating__cycle")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise ValidationError(
+            _("Nhiệm vụ này không còn trong sổ; hãy tải lại trang."), code="task_not_found"
+        )
+    return item
+
+
+def _history_value(value: Any) -> str:
+    """How a task's value shows in its history: dates as dd/mm/yyyy."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return history_value(value)
+
+
+def _changes(
+    item: TaskItem,
+    before: dict[str, Any] | None,
+    acting_user: User | None,
+    reason: str = "",
+) -> list[TaskItemChange]:
+    """One history row per field of the task that differs from `before`; for a new task
+    (`before` None), per field it was given."""
+    if before is None:
+        names = [name for name in TASK_FIELDS if getattr(item, name) not in (None, "", False)]
+    else:
+        names = [name for name in TASK_FIELDS if before[name] != getattr(item, name)]
+    return [
+        TaskItemChange(
+            task=item,
+            field=name,
+            old_value=_history_value(before[name]) if before is not None else "",
+            new_value=_history_value(getattr(item, name)),
+            reason=reason,
+            changed_by=acting_user,
+        )
+        for name in names
+    ]
+
+
+def _values(item: TaskItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in TASK_FIELDS}
+
+
 def task_item_validated(item: TaskItem) -> TaskItem:
     """A task as it will be stored: no quality while not done, the model's checks passed.
     Raises the model's ValidationError (by field)."""
     if item.done_on is None:
         item.quality, item.beyond_requirement = "", False
-    item.full_clean(exclude=["rating", "updated_by"])
+    item.full_clean(exclude=["rating", "updated_by", "removed_by"])
     return item
 
 
@@ -113,39 +168,46 @@ def task_item_add(*, rating: Rating, acting_user: User | None, **fields: Any) ->
     _lock_writable([rating.pk], acting_user)
     item = task_item_validated(TaskItem(rating=rating, updated_by=acting_user, **fields))
     item.save()
+    TaskItemChange.objects.bulk_create(_changes(item, None, acting_user))
     _record_shares([rating], acting_user)
     return item
 
 
 @transaction.atomic
 def task_item_update(*, item: TaskItem, acting_user: User | None, **fields: Any) -> TaskItem:
-    """Correct a task (mark it done, its quality, its evidence). Raises ValidationError as
-    `task_item_add`."""
+    """Correct a task (mark it done, its quality, its evidence), each changed field recorded
+    old → new. Raises ValidationError as `task_item_add`, task_not_found."""
     refuse_unknown_fields(fields, TASK_FIELDS)
     _lock_writable([item.rating_id], acting_user)
-    item = (
-        TaskItem.objects.select_for_update(of=("self",))
-        .select_related("rating__cycle")
-        .get(pk=item.pk)
-    )
+    item = _locked_task(item.pk)
+    before = _values(item)
     for name, value in fields.items():
         setattr(item, name, value)
     item.updated_by = acting_user
     task_item_validated(item).save()
+    TaskItemChange.objects.bulk_create(_changes(item, before, acting_user))
     _record_shares([item.rating], acting_user)
     return item
 
 
 @transaction.atomic
 def task_item_remove(*, item: TaskItem, acting_user: User | None) -> None:
-    """Remove a task entered by mistake; the shares follow (the last task removed leaves them
-    as they were, to be typed again). Raises ValidationError as `_lock_writable`,
-    register_refused."""
+    """Take a task entered by mistake off the register; the shares follow (the last task
+    removed leaves them as they were, to be typed again). The task keeps its row, its files
+    and its history, with who removed it and when. Raises ValidationError as
+    `_lock_writable`, task_not_found, register_refused."""
     _lock_writable([item.rating_id], acting_user)
-    item = TaskItem.objects.select_related("rating__cycle").get(pk=item.pk)
-    rating = item.rating
-    item.delete()
-    _record_shares([rating], acting_user)
+    item = _locked_task(item.pk)
+    item.removed_at = timezone.now()
+    item.removed_by = acting_user
+    item.save(update_fields=["removed_at", "removed_by"])
+    TaskItemChange.objects.create(
+        task=item,
+        field="removed_at",
+        new_value=_history_value(item.removed_at),
+        changed_by=acting_user,
+    )
+    _record_shares([item.rating], acting_user)
 
 
 @dataclass(frozen=True)
@@ -176,6 +238,7 @@ def task_register_import(
         )
     }
     added, corrected = [], []
+    before: dict[int, dict[str, Any]] = {}
     for entry in entries:
         refuse_unknown_fields(entry.fields, TASK_FIELDS)
         ratings.setdefault(entry.rating.pk, entry.rating)
@@ -184,13 +247,23 @@ def task_register_import(
             added.append(item)
         else:
             item = existing[entry.item.pk]
+            before[item.pk] = _values(item)
             corrected.append(item)
         for name, value in entry.fields.items():
             setattr(item, name, value)
         item.updated_by = acting_user
         task_item_validated(item)
     TaskItem.objects.bulk_create(added, batch_size=1000)
+    task_reason = "" if reason == HISTORY_REASON else reason  # the file it came from
     TaskItem.objects.bulk_update(corrected, [*TASK_FIELDS, "updated_by"], batch_size=1000)
+    TaskItemChange.objects.bulk_create(
+        [
+            change
+            for item in [*added, *corrected]
+            for change in _changes(item, before.get(item.pk), acting_user, task_reason)
+        ],
+        batch_size=1000,
+    )
     _record_shares(list(ratings.values()), acting_user, reason=reason)
 
 
@@ -203,14 +276,10 @@ def task_evidence_attach(
     *, item: TaskItem, upload: UploadedFile, acting_user: User | None
 ) -> TaskEvidence:
     """Keep a file as evidence of a task, checked like every upload (`check_upload`).
-    Raises ValidationError: those of `_lock_writable`, too_many_files and those of
-    `check_upload`."""
+    Raises ValidationError: those of `_lock_writable`, task_not_found, too_many_files and
+    those of `check_upload`."""
     _lock_writable([item.rating_id], acting_user)
-    item = (
-        TaskItem.objects.select_for_update(of=("self",))
-        .select_related("rating__cycle")
-        .get(pk=item.pk)
-    )
+    item = _locked_task(item.pk)
     if TaskEvidence.objects.present().filter(task=item).count() >= EVIDENCE_FILES_MAX:
         raise ValidationError(
             _("Mỗi nhiệm vụ có tối đa %(n)s tệp minh chứng.") % {"n": EVIDENCE_FILES_MAX},

@@ -288,6 +288,21 @@ def test_a_file_adds_and_corrects_tasks_and_the_shares_follow(cycle, pool, small
     assert again.counts["added"] == 0
 
 
+def test_a_removed_task_is_not_in_the_sheet_and_a_row_of_its_title_adds_a_new_one(
+    cycle, pool, small_bloc, clerk_user
+):
+    member = small_bloc["members"][2]
+    removed = task_item_add(
+        rating=rating_of(cycle, member), acting_user=None, title="Báo cáo quý", due_on=DUE
+    )
+    task_item_remove(item=removed, acting_user=None)
+    workbook = load_workbook(io.BytesIO(tasks_template(pool=pool, scope=Scope(clerk_user, cycle))))
+    assert "Báo cáo quý" not in [c.value for c in workbook["Sổ nhiệm vụ"]["D"]]
+    preview = preview_of(sheet([row(member, "Báo cáo quý")]), pool, clerk_user)
+    assert preview.counts["added"] == 1
+    assert preview.counts["updated"] == 0
+
+
 def test_every_bad_row_is_shown_at_its_cell_and_nothing_is_written(
     cycle, pool, small_bloc, clerk_user
 ):

@@ -191,7 +191,7 @@ def kept(rating, settings, tmp_path):
     task = task_item_add(
         rating=rating,
         acting_user=None,
-        title="Báo cáo",
+        title="Báo cáo chuyên đề",
         due_on=DAY,
         done_on=DAY,
         quality=TaskQuality.MEETS,
@@ -243,3 +243,105 @@ def test_a_superuser_still_corrects_the_register_of_a_sent_report(rating, kept, 
     task, evidence = kept
     _send(rating)
     WRITES[write](rating, task, evidence, UserFactory(is_superuser=True))
+
+
+# --- Removal keeps the record; every change leaves its history (#15 review, point 3) --------
+
+
+def test_a_removed_task_keeps_its_row_files_and_history_and_counts_nowhere(
+    client, rating, kept, small_bloc
+):
+    from django.db.models import ProtectedError
+
+    task, evidence = kept
+    other = task_item_add(rating=rating, acting_user=None, title="Đề án", due_on=DAY)
+    rating.refresh_from_db()
+    assert rating.tasks_done_percent == Decimal(50)
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    task_item_remove(item=task, acting_user=clerk)
+    removed = TaskItem.all_objects.get(pk=task.pk)
+    assert removed.removed_by == clerk
+    assert removed.removed_at is not None
+    assert TaskEvidence.objects.get(pk=evidence.pk).removed_at is None  # the file stays
+    assert list(TaskItem.objects.filter(rating=rating)) == [other]
+    rating.refresh_from_db()
+    assert rating.tasks_done_percent == Decimal(0)  # computed without the removed task
+    client.force_login(clerk)
+    page = client.get(reverse("reviews:tasks", args=[rating.pk])).text
+    assert "Báo cáo chuyên đề" not in page
+    assert "bao-cao.pdf" not in page
+    download = reverse("reviews:task-evidence", args=[rating.pk, evidence.pk])
+    assert client.get(download).status_code == 404
+    url = reverse("reviews:tasks", args=[rating.pk])
+    assert client.post(url, {"action": "remove", "item": task.pk}).status_code == 404
+    with pytest.raises(ValidationError) as gone:
+        task_item_update(item=task, acting_user=None, title="Lại")
+    assert gone.value.error_list[0].code == "task_not_found"
+    with pytest.raises(ProtectedError):
+        TaskItem.all_objects.filter(pk=task.pk).delete()  # the audit trail cannot be lost
+
+
+def test_removing_the_last_task_gives_the_shares_back_to_the_rating_screen(
+    client, rating, small_bloc
+):
+    task = task_item_add(rating=rating, acting_user=None, title="Đề án", due_on=DAY)
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    client.force_login(clerk)
+    pool_url = reverse("reviews:pool", args=[rating.pool_id])
+    assert 'data-testid="register-shares"' in client.get(pool_url).text
+    task_item_remove(item=task, acting_user=clerk)
+    assert 'data-testid="register-shares"' not in client.get(pool_url).text
+    from reviews.services import ratings_record
+
+    ratings_record(
+        cycle=rating.cycle, changes={rating.pk: {"tasks_done_percent": 80}}, acting_user=clerk
+    )
+
+
+def test_every_change_of_a_task_is_recorded_old_to_new(rating, small_bloc):
+    clerk = UserFactory()
+    task = task_item_add(rating=rating, acting_user=clerk, title="Báo cáo", due_on=DAY, quarter=2)
+    added = {(c.field, c.old_value, c.new_value) for c in task.changes.all()}
+    assert added == {("title", "", "Báo cáo"), ("due_on", "", "30/06/2026"), ("quarter", "", "2")}
+    task_item_update(
+        item=task,
+        acting_user=clerk,
+        title="Báo cáo sơ kết",
+        done_on=DAY,
+        quality=TaskQuality.MEETS,
+        evidence="Số 12",
+    )
+    changed = task.changes.exclude(pk__in=[c.pk for c in task.changes.filter(old_value="")])
+    assert {(c.field, c.old_value, c.new_value) for c in changed} == {
+        ("title", "Báo cáo", "Báo cáo sơ kết"),
+    }
+    assert {
+        (c.field, c.new_value)
+        for c in task.changes.filter(field__in=["done_on", "quality", "evidence"])
+    } == {("done_on", "30/06/2026"), ("quality", "meets"), ("evidence", "Số 12")}
+    task_item_update(item=task, acting_user=clerk, evidence="Số 12")  # no change, no row
+    assert task.changes.count() == 7
+    task_item_remove(item=task, acting_user=clerk)
+    last = task.changes.first()
+    assert (last.field, last.old_value, last.changed_by) == ("removed_at", "", clerk)
+    assert all(change.changed_by == clerk for change in task.changes.all())
+    assert str(last).startswith("gỡ khỏi sổ lúc: ")
+
+
+def test_an_import_records_each_changed_field_with_the_file(rating):
+    task = task_item_add(rating=rating, acting_user=None, title="Báo cáo", due_on=DAY)
+    task_register_import(
+        entries=[
+            TaskEntry(rating=rating, fields={"evidence": "Số 3"}, item=task),
+            TaskEntry(rating=rating, fields={"title": "Mới", "due_on": DAY}),
+        ],
+        acting_user=None,
+        reason="Nhập sổ nhiệm vụ từ tệp Excel so.xlsx",
+    )
+    corrected = task.changes.get(field="evidence")
+    assert (corrected.old_value, corrected.new_value) == ("", "Số 3")
+    assert corrected.reason == "Nhập sổ nhiệm vụ từ tệp Excel so.xlsx"
+    new = TaskItem.objects.get(title="Mới")
+    assert set(new.changes.values_list("field", flat=True)) == {"title", "due_on"}
