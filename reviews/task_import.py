@@ -457,8 +457,14 @@ def _shown(key: str, value) -> str:
 
 
 def _entries(plans: list[PlannedRow]) -> list[TaskEntry]:
+    """The plan's rows as the service's entries, checked already (`_planned`)."""
     return [
-        TaskEntry(rating=plan.payload.rating, fields=plan.payload.fields, item=plan.payload.item)
+        TaskEntry(
+            rating=plan.payload.rating,
+            fields=plan.payload.fields,
+            item=plan.payload.item,
+            checked=True,
+        )
         for plan in plans
         if plan.action != UNCHANGED
     ]

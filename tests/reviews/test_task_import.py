@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -301,6 +303,26 @@ def test_a_removed_task_is_not_in_the_sheet_and_a_row_of_its_title_adds_a_new_on
     preview = preview_of(sheet([row(member, "Báo cáo quý")]), pool, clerk_user)
     assert preview.counts["added"] == 1
     assert preview.counts["updated"] == 0
+
+
+def test_the_preview_costs_the_same_queries_for_one_row_and_for_ten(
+    cycle, small_bloc, clerk_user, django_assert_num_queries
+):
+    """No query per row: the model's constraints are held in Python and by the database, not
+    asked of it for each row, in the plan and in the dry run."""
+    pool = Pool.objects.select_related("owner", "cycle").get(
+        cycle=cycle, owner=small_bloc["unit"], subject_kind=SubjectKind.MEMBER
+    )
+    people = small_bloc["members"][1:11]
+
+    def rows(n):
+        return sheet([row(member, "Đề án", evidence="Tờ trình") for member in people[:n]])
+
+    with CaptureQueriesContext(connection) as one:
+        assert preview_of(rows(1), pool, clerk_user).counts["added"] == 1
+    with django_assert_num_queries(len(one)):
+        ten = preview_of(rows(10), pool, clerk_user)
+    assert ten.counts == {"added": 10, "updated": 0, "unchanged": 0, "errors": 0}
 
 
 def test_every_bad_row_is_shown_at_its_cell_and_nothing_is_written(
