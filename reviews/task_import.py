@@ -66,7 +66,12 @@ from reviews.permissions import (
     may_read_self_review,
     may_write_self_review,
 )
-from reviews.services.tasks import TaskEntry, task_item_validated, task_register_import
+from reviews.services.tasks import (
+    TaskEntry,
+    task_item_validated,
+    task_pools_lock,
+    task_register_import,
+)
 
 HEADER_ROW = 3
 QUALITIES = Choices(
@@ -325,18 +330,30 @@ class _People:
 
 
 def tasks_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
-    """What the uploaded register would add and correct, and every row refused."""
+    """What the uploaded register would add and correct, and every row refused. The registers
+    are read and tried under the pool's lock, so the plan is what the apply writes when it
+    runs in the same transaction (`tasks_apply`)."""
     try:
         with opened(data) as workbook:
             table = read_table(workbook, TASK_COLUMNS)
     except ImportRefused as refusal:
         return Preview(kind=ImportKind.TASKS, refused=refusal)
     preview = Preview(kind=ImportKind.TASKS, sheet=table.sheet)
-    if not pool.cycle.is_open:
-        preview.refused = ImportRefused(
-            _("Kỳ đánh giá không mở: không sửa được sổ nhiệm vụ."), code="cycle_not_open"
-        )
-        return preview
+    with transaction.atomic():
+        (locked,) = task_pools_lock(pool_ids=[pool.pk])
+        if not locked.cycle.is_open:
+            preview.refused = ImportRefused(
+                _("Kỳ đánh giá không mở: không sửa được sổ nhiệm vụ."), code="cycle_not_open"
+            )
+            return preview
+        _plan(preview, table, pool=pool, scope=scope)
+        if preview.ok:
+            _dry_run(preview, user=user)
+    return preview
+
+
+def _plan(preview: Preview, table, *, pool: Pool, scope: Scope) -> None:
+    """Each row checked and matched to the register it writes: a new task or a correction."""
     ratings = register_ratings(pool, scope)
     people = _People(ratings)
     locked = locked_unit_paths(pool.cycle)
@@ -384,9 +401,6 @@ def tasks_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
         plan = _planned(reader, rating, item, title, quarter, typed)
         if plan is not None:
             preview.rows.append(plan)
-    if preview.ok:
-        _dry_run(preview, user=user)
-    return preview
 
 
 def _no_right_message(rating: Rating, locked: set[str]) -> str:
@@ -512,8 +526,16 @@ def _fail(preview: Preview, plan: PlannedRow, error: ValidationError) -> None:
 def tasks_apply(
     *, data: bytes, pool: Pool, scope: Scope, user, batch: ImportBatch
 ) -> tuple[Preview, ImportBatch | None]:
-    """Check the file again and write it, every task or none."""
-    preview = tasks_preview(data=data, pool=pool, scope=scope, user=user)
+    """Check the file again and write it, every task or none: the plan is made and written
+    in one transaction under the pool's lock, so no task changes in between."""
+    with transaction.atomic():
+        preview = tasks_preview(data=data, pool=pool, scope=scope, user=user)
+        return preview, _apply(preview, data=data, pool=pool, user=user, batch=batch)
+
+
+def _apply(
+    preview: Preview, *, data: bytes, pool: Pool, user, batch: ImportBatch
+) -> ImportBatch | None:
     reason = _("Nhập sổ nhiệm vụ từ tệp Excel %(name)s") % {"name": batch.file_name}
 
     def apply() -> None:
@@ -529,4 +551,4 @@ def tasks_apply(
         written = {key: counts[key] for key in ("added", "updated", "unchanged")}
         return batch_record(batch=batch, kind=ImportKind.TASKS, data=data, ctx=ctx, counts=written)
 
-    return preview, run_apply(preview, apply, record=record)
+    return run_apply(preview, apply, record=record)

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +34,18 @@ TASK_FIELDS = (
 HISTORY_REASON = "Tính từ sổ theo dõi nhiệm vụ"
 
 
+def task_pools_lock(*, pool_ids: Iterable[int] | QuerySet) -> list[Pool]:
+    """Lock pools whose registers are read to be written, in primary-key order, until the
+    caller's transaction ends: every write to a register takes it first, and an import reads
+    the registers for its plan under it (`reviews.task_import`)."""
+    return list(
+        Pool.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .filter(pk__in=pool_ids)
+        .order_by("pk")
+    )
+
+
 def _lock_writable(rating_ids: Iterable[int], acting_user: User | None) -> list[Pool]:
     """Lock the pools of the ratings whose registers a write touches (primary-key order, as
     `ratings_record` does, which finds them held) and refuse unless each can still change: its
@@ -40,11 +53,8 @@ def _lock_writable(rating_ids: Iterable[int], acting_user: User | None) -> list[
     may still correct it: `check_pools_writable`). Every change to a register, its shares or
     not, is refused alike. Raises ValidationError: cycle_not_open, pool_finalized,
     submission_locked."""
-    pools = list(
-        Pool.objects.select_for_update(of=("self",))
-        .select_related("cycle")
-        .filter(pk__in=Rating.objects.filter(pk__in=set(rating_ids)).values("pool_id"))
-        .order_by("pk")
+    pools = task_pools_lock(
+        pool_ids=Rating.objects.filter(pk__in=set(rating_ids)).values("pool_id")
     )
     for pool in pools:
         if not pool.cycle.is_open:
@@ -218,7 +228,7 @@ def task_item_remove(*, item: TaskItem, acting_user: User | None) -> None:
 class TaskEntry:
     """One task to write from a file: a new one (`item` None) or a correction of `item`.
     `checked`: the caller already passed the task as it will be stored through
-    `task_item_validated` (the import's plan)."""
+    `task_item_validated`, reading `item` under the pools' lock (the import's plan)."""
 
     rating: Rating
     fields: dict[str, Any]
@@ -231,9 +241,10 @@ def task_register_import(
     *, entries: list[TaskEntry], acting_user: User | None, reason: str = HISTORY_REASON
 ) -> None:
     """Write many tasks of one cycle at once (the Excel import, issue #15): all or none, the
-    shares of every register touched recorded in one call of `ratings_record`. Raises
-    ValidationError: unknown_field, those of `_lock_writable`, the model's own,
-    register_refused."""
+    shares of every register touched recorded in one call of `ratings_record`. The pools are
+    locked first; a task to correct that has left the register meanwhile is refused. Raises
+    ValidationError: unknown_field, those of `_lock_writable`, task_not_found, the model's
+    own, register_refused."""
     if not entries:
         return
     _lock_writable({entry.rating.pk for entry in entries}, acting_user)
@@ -244,6 +255,13 @@ def task_register_import(
             pk__in=[entry.item.pk for entry in entries if entry.item is not None]
         )
     }
+    for entry in entries:
+        if entry.item is not None and entry.item.pk not in existing:
+            raise ValidationError(
+                _("Nhiệm vụ “%(title)s” không còn trong sổ; hãy tải lại tệp.")
+                % {"title": entry.item.title},
+                code="task_not_found",
+            )
     added, corrected = [], []
     before: dict[int, dict[str, Any]] = {}
     for entry in entries:

@@ -431,3 +431,104 @@ def test_a_forged_task_or_file_number_is_a_404(client, cycle, small_bloc, clerk_
     ):
         for value in ("abc", "", "-1", "99999999999999999999999"):
             assert client.post(url, {"action": action, key: value}).status_code == 404
+
+
+# --- The plan and the apply under one lock (#15 review, point 5) -----------------------------
+
+
+def _batch(data, pool, user) -> ImportBatch:
+    return ImportBatch.objects.create(
+        kind="tasks", file_name="so.xlsx", size=len(data), sha256="x", organization=pool.owner,
+        uploaded_by=user,
+    )  # fmt: skip
+
+
+def test_a_task_removed_since_the_file_was_read_is_refused_not_a_server_error(cycle, small_bloc):
+    from reviews.services.tasks import TaskEntry, task_register_import
+
+    rating = rating_of(cycle, small_bloc["members"][2])
+    item = task_item_add(rating=rating, acting_user=None, title="Việc A", due_on=DUE)
+    entry = TaskEntry(rating=rating, fields={"evidence": "Số 3"}, item=item)
+    task_item_remove(item=item, acting_user=None)
+    with pytest.raises(ValidationError) as refused:
+        task_register_import(entries=[entry], acting_user=None)
+    assert refused.value.error_list[0].code == "task_not_found"
+
+
+def test_the_apply_plans_again_what_changed_since_the_preview(cycle, pool, small_bloc, clerk_user):
+    from reviews.task_import import tasks_apply
+
+    member = small_bloc["members"][2]
+    item = task_item_add(
+        rating=rating_of(cycle, member), acting_user=None, title="Việc A", due_on=DUE
+    )
+    data = sheet([row(member, "Việc A", evidence="Số 3")])
+    assert preview_of(data, pool, clerk_user).counts["updated"] == 1
+    task_item_remove(item=item, acting_user=None)  # meanwhile, on the register's page
+    scope = Scope(clerk_user, cycle)
+    preview, applied = tasks_apply(
+        data=data, pool=pool, scope=scope, user=clerk_user, batch=_batch(data, pool, clerk_user)
+    )
+    assert applied is not None, preview.errors
+    assert applied.counts == {"added": 1, "updated": 0, "unchanged": 0}
+    assert TaskItem.objects.get(rating__member=member).evidence == "Số 3"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="select_for_update is a no-op on SQLite; row locks are proven on PostgreSQL",
+)
+def test_an_apply_waits_for_a_write_to_the_register_and_plans_after_it(small_bloc):
+    """A task removed while the apply waits for the pool's lock is not corrected from a plan
+    read before: the plan is read under the lock (real threads, PostgreSQL)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from reviews.task_import import tasks_apply
+
+    cycle = cycle_change_status(
+        cycle=cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ 2026"),
+        status="open",
+    )
+    pool = Pool.objects.get(cycle=cycle, owner=small_bloc["unit"], subject_kind=SubjectKind.MEMBER)
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    member = small_bloc["members"][2]
+    item = task_item_add(
+        rating=rating_of(cycle, member), acting_user=None, title="Việc A", due_on=DUE
+    )
+    data = sheet([row(member, "Việc A", evidence="Số 3")])
+    batch = _batch(data, pool, clerk)
+    holding, outcome = threading.Event(), {}
+
+    def remove():
+        try:
+            with transaction.atomic():
+                task_item_remove(item=item, acting_user=None)  # holds the pool's lock
+                holding.set()
+                time.sleep(0.5)  # the apply starts and waits meanwhile
+        finally:
+            connections.close_all()
+
+    def apply():
+        try:
+            holding.wait()
+            outcome["result"] = tasks_apply(
+                data=data, pool=pool, scope=Scope(clerk, cycle), user=clerk, batch=batch
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=remove), threading.Thread(target=apply)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    preview, applied = outcome["result"]
+    assert applied is not None, preview.errors
+    assert applied.counts == {"added": 1, "updated": 0, "unchanged": 0}
+    assert TaskItem.all_objects.get(pk=item.pk).removed_at is not None
+    assert TaskItem.objects.get(rating__member=member).evidence == "Số 3"
