@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -296,11 +297,19 @@ def build_self_review_document(self_review: SelfReview, fmt: str = PDF) -> bytes
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III"}
 
 
+def _quarter_days(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """The quarter's first and last day."""
+    first = datetime.date(year, 3 * quarter - 2, 1)
+    after = datetime.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
+    return first, after - datetime.timedelta(days=1)
+
+
 @translation.override("vi")
 def build_quarter_document(assessment: QuarterAssessment, fmt: str = PDF) -> bytes:
     """A quarter's self-assessment (HD 43-HD/BTCTW, Mẫu 05: "Bản tự đánh giá xếp loại của cá
-    nhân Quý, Năm"; KL 198-KL/TW): the quarter's tasks with those of the register due in it,
-    the results, the level proposed, and the direct manager's assessment, signed by both."""
+    nhân Quý, Năm"; KL 198-KL/TW): the quarter's tasks with those of the register due in it
+    (the quarter's own and the year's whose date falls in it), the results, the level
+    proposed, and the direct manager's assessment, signed by both."""
     from reviews.models import TaskItem
 
     rating = assessment.rating
@@ -328,9 +337,11 @@ def build_quarter_document(assessment: QuarterAssessment, fmt: str = PDF) -> byt
             "head": head,
             "document_number": "",
             "place_and_date": head.place_and_date(submitted),
-            "title": upper(_("Bản tự đánh giá, xếp loại cá nhân")),
-            "period": _("Quý %(q)s năm %(year)s")
-            % {"q": ROMAN_QUARTERS[assessment.quarter], "year": cycle.year},
+            # The form's name, "Bản tự đánh giá xếp loại của cá nhân Quý …, Năm …", its
+            # blanks filled on the line below it as on every printed form.
+            "title": upper(_("Bản tự đánh giá xếp loại của cá nhân")),
+            "period": _("Quý %(quarter)s, năm %(year)s")
+            % {"quarter": ROMAN_QUARTERS[assessment.quarter], "year": cycle.year},
             "identity": [
                 (_("Họ và tên"), member.full_name),
                 (_("Chức vụ lãnh đạo, quản lý"), member.leadership_post),
@@ -339,9 +350,14 @@ def build_quarter_document(assessment: QuarterAssessment, fmt: str = PDF) -> byt
             "tasks": [line.strip() for line in assessment.tasks.splitlines() if line.strip()],
             "results": [line.strip() for line in assessment.results.splitlines() if line.strip()],
             "register": list(
-                TaskItem.objects.filter(rating=rating, quarter=assessment.quarter).order_by(
-                    "due_on", "pk"
-                )
+                TaskItem.objects.filter(
+                    Q(quarter=assessment.quarter)
+                    | Q(
+                        quarter__isnull=True,
+                        due_on__range=_quarter_days(cycle.year, assessment.quarter),
+                    ),
+                    rating=rating,
+                ).order_by("due_on", "pk")
             ),
             "comment": [
                 line.strip() for line in assessment.manager_comment.splitlines() if line.strip()

@@ -40,6 +40,7 @@ from reviews.models import (
     Suggestion,
     SuggestionEvent,
     SuggestionIssue,
+    TaskItemChange,
 )
 from reviews.services import (
     RATING_FIELDS,
@@ -608,3 +609,29 @@ class QuestionMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("changed_at", "question", "kind", "changed_by")
     list_filter = ("kind",)
     list_select_related = ("question", "changed_by")
+
+
+# --- The task register ---------------------------------------------------------------------------
+
+
+@admin.register(TaskItemChange)
+class TaskItemChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: tasks change only through their services (`reviews.services.tasks`)."""
+
+    list_display = (
+        "changed_at",
+        "task",
+        "field_label",
+        "old_value",
+        "new_value",
+        "reason",
+        "changed_by",
+    )
+    list_select_related = ("task", "changed_by")
+    list_filter = ("task__rating__cycle", "field")
+    search_fields = ("task__title",)
+    date_hierarchy = "changed_at"
+
+    @admin.display(description=_("nội dung"))
+    def field_label(self, obj: TaskItemChange) -> str:
+        return obj.field_label

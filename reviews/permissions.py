@@ -207,6 +207,22 @@ def may_read_self_review(scope: Scope, rating: Rating) -> bool:
     return scope.can_decide(rating.pool)
 
 
+def may_read_any_self_review(scope: Scope, pool: Pool) -> bool:
+    """Whether `may_read_self_review` holds for at least one of the pool's ratings (the same
+    readers), in one query at most: the pool's task register is offered only to them."""
+    if scope.is_superuser or scope.can_decide(pool):
+        return True
+    readers = [
+        path
+        for role in (Role.CLERK, Role.CELL_SECRETARY, Role.ORGANIZATION_BOARD)
+        for path in scope.paths.get(role, [])
+    ]
+    condition = under_any(readers, "unit__path")
+    if getattr(scope.user, "is_authenticated", False):
+        condition |= Q(member__account_id=scope.user.pk)
+    return Rating.objects.filter(condition, pool=pool).exists()
+
+
 def may_write_self_review(
     scope: Scope, rating: Rating, *, locked_units: set[str] | None = None
 ) -> bool:

@@ -4,9 +4,9 @@ tasks already kept, or examples), fill it, upload it, preview, apply all or noth
 A row names the person (by card number, else by name unique in the pool) or the collective (by
 name), the task and its quarter; a task already in that register with the same title and
 quarter is corrected, any other is added. Blank cells of a known task keep what it holds. The
-changes are tried in a transaction that is rolled back, so the refusals of `ratings_record`
-(a decided level the shares no longer support, a finalized pool, a sent report) show as row
-errors before anything is written, as for the rating sheet (`reviews.roundtrip`).
+changes are tried in a transaction that is rolled back, so the refusals of the register's
+service (a finalized pool, a sent report, a decided level the shares no longer support) show as
+row errors before anything is written, as for the rating sheet (`reviews.roundtrip`).
 """
 
 from __future__ import annotations
@@ -60,8 +60,18 @@ from members.imports.values import (
 )
 from members.models import ImportBatch, ImportKind
 from reviews.models import Pool, Rating, TaskItem, TaskQuality
-from reviews.permissions import Scope, locked_unit_paths, may_write_self_review
-from reviews.services.tasks import TaskEntry, task_item_validated, task_register_import
+from reviews.permissions import (
+    Scope,
+    locked_unit_paths,
+    may_read_self_review,
+    may_write_self_review,
+)
+from reviews.services.tasks import (
+    TaskEntry,
+    task_item_validated,
+    task_pools_lock,
+    task_register_import,
+)
 
 HEADER_ROW = 3
 QUALITIES = Choices(
@@ -141,14 +151,15 @@ WRITTEN = ("due_on", "done_on", "quality", "beyond_requirement", "evidence")
 
 
 def register_ratings(pool: Pool, scope: Scope) -> list[Rating]:
-    """The pool's ratings the user sees, in name order, with what the rights need."""
-    ratings = list(
-        Rating.objects.filter(scope.subject_filter(), pool=pool).select_related(
-            "member", "organization", "collective", "unit"
-        )
-    )
-    for rating in ratings:
+    """The pool's ratings whose register the user reads (`may_read_self_review`, the readers
+    of the register's page), in name order, with what the rights need."""
+    ratings = []
+    for rating in Rating.objects.filter(scope.subject_filter(), pool=pool).select_related(
+        "member", "organization", "collective", "unit"
+    ):
         rating.pool, rating.cycle = pool, pool.cycle
+        if may_read_self_review(scope, rating):
+            ratings.append(rating)
     ratings.sort(key=lambda rating: (fold(str(rating.subject)), rating.pk))
     return ratings
 
@@ -319,18 +330,30 @@ class _People:
 
 
 def tasks_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
-    """What the uploaded register would add and correct, and every row refused."""
+    """What the uploaded register would add and correct, and every row refused. The registers
+    are read and tried under the pool's lock, so the plan is what the apply writes when it
+    runs in the same transaction (`tasks_apply`)."""
     try:
         with opened(data) as workbook:
             table = read_table(workbook, TASK_COLUMNS)
     except ImportRefused as refusal:
         return Preview(kind=ImportKind.TASKS, refused=refusal)
     preview = Preview(kind=ImportKind.TASKS, sheet=table.sheet)
-    if not pool.cycle.is_open:
-        preview.refused = ImportRefused(
-            _("Kỳ đánh giá không mở: không sửa được sổ nhiệm vụ."), code="cycle_not_open"
-        )
-        return preview
+    with transaction.atomic():
+        (locked,) = task_pools_lock(pool_ids=[pool.pk])
+        if not locked.cycle.is_open:
+            preview.refused = ImportRefused(
+                _("Kỳ đánh giá không mở: không sửa được sổ nhiệm vụ."), code="cycle_not_open"
+            )
+            return preview
+        _plan(preview, table, pool=pool, scope=scope)
+        if preview.ok:
+            _dry_run(preview, user=user)
+    return preview
+
+
+def _plan(preview: Preview, table, *, pool: Pool, scope: Scope) -> None:
+    """Each row checked and matched to the register it writes: a new task or a correction."""
     ratings = register_ratings(pool, scope)
     people = _People(ratings)
     locked = locked_unit_paths(pool.cycle)
@@ -378,9 +401,6 @@ def tasks_preview(*, data: bytes, pool: Pool, scope: Scope, user) -> Preview:
         plan = _planned(reader, rating, item, title, quarter, typed)
         if plan is not None:
             preview.rows.append(plan)
-    if preview.ok:
-        _dry_run(preview, user=user)
-    return preview
 
 
 def _no_right_message(rating: Rating, locked: set[str]) -> str:
@@ -451,8 +471,14 @@ def _shown(key: str, value) -> str:
 
 
 def _entries(plans: list[PlannedRow]) -> list[TaskEntry]:
+    """The plan's rows as the service's entries, checked already (`_planned`)."""
     return [
-        TaskEntry(rating=plan.payload.rating, fields=plan.payload.fields, item=plan.payload.item)
+        TaskEntry(
+            rating=plan.payload.rating,
+            fields=plan.payload.fields,
+            item=plan.payload.item,
+            checked=True,
+        )
         for plan in plans
         if plan.action != UNCHANGED
     ]
@@ -500,8 +526,16 @@ def _fail(preview: Preview, plan: PlannedRow, error: ValidationError) -> None:
 def tasks_apply(
     *, data: bytes, pool: Pool, scope: Scope, user, batch: ImportBatch
 ) -> tuple[Preview, ImportBatch | None]:
-    """Check the file again and write it, every task or none."""
-    preview = tasks_preview(data=data, pool=pool, scope=scope, user=user)
+    """Check the file again and write it, every task or none: the plan is made and written
+    in one transaction under the pool's lock, so no task changes in between."""
+    with transaction.atomic():
+        preview = tasks_preview(data=data, pool=pool, scope=scope, user=user)
+        return preview, _apply(preview, data=data, pool=pool, user=user, batch=batch)
+
+
+def _apply(
+    preview: Preview, *, data: bytes, pool: Pool, user, batch: ImportBatch
+) -> ImportBatch | None:
     reason = _("Nhập sổ nhiệm vụ từ tệp Excel %(name)s") % {"name": batch.file_name}
 
     def apply() -> None:
@@ -517,4 +551,4 @@ def tasks_apply(
         written = {key: counts[key] for key in ("added", "updated", "unchanged")}
         return batch_record(batch=batch, kind=ImportKind.TASKS, data=data, ctx=ctx, counts=written)
 
-    return preview, run_apply(preview, apply, record=record)
+    return run_apply(preview, apply, record=record)

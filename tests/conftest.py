@@ -28,6 +28,7 @@ from reviews.services import (
     submission_change_state,
     suggestion_draft,
 )
+from reviews.services.tasks import task_item_add, task_item_update
 from tests.admin_support import MEMBER_NAME
 from tests.factories import (
     BlocFactory,
@@ -219,6 +220,11 @@ def every_model(tree, admin_user, settings, tmp_path):
         changes={rating.pk: {"self_level": Level.GOOD}},
         acting_user=admin_user,
     )
+    # A task kept, corrected and its history (a reviews.TaskItemChange row).
+    task = task_item_add(
+        rating=rating, acting_user=admin_user, title="Tham mưu đề án", due_on=cycle.reference_date
+    )
+    task_item_update(item=task, acting_user=admin_user, evidence="Tờ trình số 12")
     collective_rating = Rating.objects.get(cycle=cycle, collective=collective)
     ratings_record(
         cycle=cycle,

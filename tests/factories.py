@@ -83,6 +83,7 @@ from reviews.models import (
     SuggestionIssue,
     TaskEvidence,
     TaskItem,
+    TaskItemChange,
 )
 
 #: The bytes of every uploaded file the factories make.
@@ -719,6 +720,18 @@ class TaskItemFactory(factory.django.DjangoModelFactory):
     rating = factory.SubFactory(RatingFactory)
     title = "Tham mưu đề án"
     due_on = datetime.date(2021, 9, 30)
+
+
+class TaskItemChangeFactory(factory.django.DjangoModelFactory):
+    """The evidence of a task, entered."""
+
+    class Meta:
+        model = TaskItemChange
+
+    task = factory.SubFactory(TaskItemFactory, evidence="Tờ trình số 12")
+    field = "evidence"
+    old_value = ""
+    new_value = factory.SelfAttribute("task.evidence")
 
 
 class TaskEvidenceFactory(_UploadFactory):

@@ -104,7 +104,7 @@ from reviews.models.suggestions import (
     SuggestionIssue,
     SuggestionState,
 )
-from reviews.models.tasks import TaskEvidence, TaskItem, TaskQuality
+from reviews.models.tasks import TaskEvidence, TaskItem, TaskItemChange, TaskQuality
 from reviews.models.transitions import StateMachine, TransitionRecord
 
 __all__ = [
@@ -186,6 +186,7 @@ __all__ = [
     "SuggestionState",
     "TaskEvidence",
     "TaskItem",
+    "TaskItemChange",
     "TaskQuality",
     "TransitionRecord",
     "UploadedFileFields",

@@ -8,6 +8,8 @@ keeps its tasks elsewhere types the shares instead.
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -23,15 +25,30 @@ class TaskQuality(models.TextChoices):
     FAILS = "fails", _("Chưa đạt yêu cầu")
 
 
+class TaskItemManager(models.Manager):
+    """The register: the tasks not removed. Every read of a register (its page, its shares,
+    the sheet, Mẫu 05, the pool screen's "kept in the register") goes through
+    `TaskItem.objects`, so a removed task counts nowhere; `all_objects` keeps it for the
+    history and the admin."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class TaskItem(models.Model):
     """One task of the year (or of a quarter) with its due date, when it was done, its quality,
-    whether it went beyond what was required, and its evidence (minh chứng)."""
+    whether it went beyond what was required, and its evidence (minh chứng). A task removed
+    from the register keeps its row, its files and its history (who, when)."""
 
     rating = models.ForeignKey(
         Rating, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("xếp loại năm")
     )
     quarter = models.PositiveSmallIntegerField(
-        _("quý"), null=True, blank=True, help_text=_("Để trống: nhiệm vụ của cả năm.")
+        _("quý"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(4)],
+        help_text=_("Để trống: nhiệm vụ của cả năm."),
     )
     title = models.CharField(_("nhiệm vụ, sản phẩm"), max_length=500)
     due_on = models.DateField(_("hạn hoàn thành"))
@@ -48,11 +65,18 @@ class TaskItem(models.Model):
     )
     created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
     updated_by = acting_user_field(_("người cập nhật"))
+    removed_at = models.DateTimeField(_("gỡ khỏi sổ lúc"), null=True, blank=True)
+    removed_by = acting_user_field(_("người gỡ khỏi sổ"))
+
+    all_objects = models.Manager()
+    objects = TaskItemManager()
 
     class Meta:
         verbose_name = _("nhiệm vụ")
         verbose_name_plural = _("sổ theo dõi nhiệm vụ")
         ordering = ["rating", "due_on", "pk"]
+        # What Django itself reads (related managers, dumpdata) sees every row.
+        default_manager_name = "all_objects"
         constraints = [
             models.CheckConstraint(
                 condition=Q(quarter__isnull=True) | Q(quarter__gte=1, quarter__lte=4),
@@ -76,6 +100,38 @@ class TaskItem(models.Model):
         return self.done_on is not None and self.done_on > self.due_on
 
 
+class TaskItemChange(models.Model):
+    """History of a task: who changed which field, when, from what to what, and why; its
+    entry into the register and its removal too."""
+
+    task = models.ForeignKey(
+        TaskItem, on_delete=models.PROTECT, related_name="changes", verbose_name=_("nhiệm vụ")
+    )
+    field = models.CharField(_("nội dung"), max_length=40)
+    old_value = models.CharField(_("giá trị cũ"), max_length=500, blank=True)
+    new_value = models.CharField(_("giá trị mới"), max_length=500, blank=True)
+    reason = models.CharField(_("lý do"), max_length=500, blank=True)
+    changed_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    changed_by = acting_user_field(_("người thay đổi"))
+
+    class Meta:
+        verbose_name = _("lịch sử thay đổi nhiệm vụ")
+        verbose_name_plural = _("lịch sử thay đổi nhiệm vụ")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field_label}: {self.old_value} → {self.new_value}"
+
+    @property
+    def field_label(self) -> str:
+        """The changed field's Vietnamese name, for the admin."""
+        try:
+            field = TaskItem._meta.get_field(self.field)
+        except FieldDoesNotExist:  # a field since removed keeps its stored name
+            return self.field
+        return str(getattr(field, "verbose_name", self.field))
+
+
 class TaskEvidenceQuerySet(models.QuerySet):
     def present(self) -> TaskEvidenceQuerySet:
         return self.filter(removed_at__isnull=True)
@@ -87,7 +143,7 @@ class TaskEvidence(UploadedFileFields):
     the record (who, when) for the audit trail."""
 
     task = models.ForeignKey(
-        TaskItem, on_delete=models.CASCADE, related_name="files", verbose_name=_("nhiệm vụ")
+        TaskItem, on_delete=models.PROTECT, related_name="files", verbose_name=_("nhiệm vụ")
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), default=timezone.now)
     uploaded_by = acting_user_field(_("người tải lên"))

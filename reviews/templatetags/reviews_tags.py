@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from organizations.text import NO_NUMBER, decimal_text, share_text
+from reviews.permissions import may_read_any_self_review
 
 register = template.Library()
 
@@ -28,6 +29,13 @@ def deadline_badge(cycle, today=None, unit=None):
         css = "deadline-overdue"
         text = ngettext("Quá hạn %(days)s ngày", "Quá hạn %(days)s ngày", -days) % {"days": -days}
     return format_html('<span class="{}">{}</span>', css, text)
+
+
+@register.simple_tag
+def reads_any_register(scope, pool) -> bool:
+    """Whether the user reads the task register of anyone in the pool (its download is offered
+    only then)."""
+    return may_read_any_self_review(scope, pool)
 
 
 @register.filter

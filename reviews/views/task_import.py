@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from members.imports import (
 )
 from members.models import ImportBatch, ImportKind
 from reviews.models import Pool
+from reviews.permissions import may_read_any_self_review
 from reviews.task_import import tasks_apply, tasks_preview, tasks_template
 from reviews.views.ratings import CycleMixin
 from reviews.views.roundtrip import RatingSheetUploadForm
@@ -58,8 +60,13 @@ class TaskRegisterMixin(CycleMixin):
 
 
 class TaskRegisterDownloadView(TaskRegisterMixin, View):
+    """The pool's register, rows limited to those whose register the user reads; a 404 for one
+    who reads none (a viewer, the inspection committee), as on the register's page."""
+
     def get(self, request, pk):
         pool = self.get_register_pool(pk)
+        if not may_read_any_self_review(self.scope, pool):
+            raise Http404(_("Không tìm thấy sổ nhiệm vụ."))
         data = tasks_template(pool=pool, scope=self.scope)
         return xlsx_response(data, f"so-nhiem-vu-{pool.owner.code}-{self.cycle.year}.xlsx")
 

@@ -64,7 +64,7 @@ class TasksView(RatingPapersMixin, TemplateView):
                 messages.success(request, _("Đã thêm nhiệm vụ."))
             elif action == "attach":
                 item = get_object_or_404(
-                    TaskItem, pk=pk_or_404(request.POST.get("item")), rating=self.rating
+                    TaskItem.objects, pk=pk_or_404(request.POST.get("item")), rating=self.rating
                 )
                 upload = forms.FileField(
                     error_messages={"required": _("Hãy chọn tệp minh chứng.")}
@@ -76,12 +76,13 @@ class TasksView(RatingPapersMixin, TemplateView):
                     TaskEvidence.objects.present(),
                     pk=pk_or_404(request.POST.get("file")),
                     task__rating=self.rating,
+                    task__removed_at__isnull=True,
                 )
                 task_evidence_remove(evidence=evidence, acting_user=request.user)
                 messages.success(request, _("Đã gỡ tệp minh chứng."))
             elif action in ("done", "remove"):
                 item = get_object_or_404(
-                    TaskItem, pk=pk_or_404(request.POST.get("item")), rating=self.rating
+                    TaskItem.objects, pk=pk_or_404(request.POST.get("item")), rating=self.rating
                 )
                 if action == "remove":
                     task_item_remove(item=item, acting_user=request.user)
@@ -118,7 +119,10 @@ class TaskEvidenceDownloadView(RatingPapersMixin, View):
 
     def get(self, request, pk, file_pk):
         evidence = get_object_or_404(
-            TaskEvidence.objects.present(), pk=file_pk, task__rating=self.rating
+            TaskEvidence.objects.present(),
+            pk=file_pk,
+            task__rating=self.rating,
+            task__removed_at__isnull=True,
         )
         return private_file_response(
             evidence.file, filename=evidence.original_name, content_type=evidence.content_type

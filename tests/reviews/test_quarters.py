@@ -229,8 +229,8 @@ def test_a_quarter_prints_as_form_05_in_pdf_and_word(client, small_bloc, tmp_pat
     assert pdf["Content-Type"] == "application/pdf"
     text = squeeze(pdf_text(pdf.content, tmp_path))
     for expected in (
-        "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN",
-        "Quý II năm 2026",
+        "BẢN TỰ ĐÁNH GIÁ XẾP LOẠI CỦA CÁ NHÂN",
+        "Quý II, năm 2026",
         "Tham mưu đề án chuyển đổi số.",
         "Báo cáo sơ kết",
         "Chủ động.",
@@ -242,7 +242,9 @@ def test_a_quarter_prints_as_form_05_in_pdf_and_word(client, small_bloc, tmp_pat
     assert text.count("Hoàn thành tốt nhiệm vụ") == 2
     word = client.get(reverse("reports:quarter-document", args=[rating.pk, 2, "docx"]))
     document = Document(io.BytesIO(word.content))
-    assert "BẢN TỰ ĐÁNH GIÁ, XẾP LOẠI CÁ NHÂN" in [p.text for p in document.paragraphs]
+    paragraphs = [p.text for p in document.paragraphs]
+    assert "BẢN TỰ ĐÁNH GIÁ XẾP LOẠI CỦA CÁ NHÂN" in paragraphs
+    assert "Quý II, năm 2026" in paragraphs
     *_, register, signature = document.tables
     assert "Báo cáo sơ kết" in register.rows[1].cells[1].text
     assert "NGƯỜI TỰ ĐÁNH GIÁ" in signature.rows[0].cells[1].text
@@ -254,3 +256,36 @@ def test_a_quarter_prints_as_form_05_in_pdf_and_word(client, small_bloc, tmp_pat
     RoleAssignmentFactory(user=viewer, organization=small_bloc["cell_unit"], role=Role.CLERK)
     client.force_login(viewer)
     assert client.get(pdf_url).status_code == 404
+
+
+def test_form_05_lists_the_quarters_tasks_and_the_years_tasks_due_in_it(small_bloc):
+    """Mẫu 05 of Q2: the tasks of Q2 and the whole-year tasks due from 1/4 to 30/6, not those
+    of another quarter, nor a whole-year task due later, nor one taken off the register."""
+    from reports.documents import build_quarter_document
+    from reports.permissions import DOCX
+    from reviews.services.tasks import task_item_add, task_item_remove
+
+    cycle = cycle_of(small_bloc["bloc"])
+    rating = member_rating(cycle, small_bloc["members"][2])
+    row = quarter_self_assess(
+        rating=rating, quarter=2, tasks="", results="", self_level=T, acting_user=None
+    )
+
+    def task(title, due, quarter=None):
+        return task_item_add(
+            rating=rating, acting_user=None, title=title, quarter=quarter, due_on=due
+        )
+
+    task("Báo cáo quý hai", datetime.date(2026, 6, 30), quarter=2)
+    task("Đề án đầu quý", datetime.date(2026, 4, 1))
+    task("Đề án cuối quý", datetime.date(2026, 6, 30))
+    task("Báo cáo quý một", datetime.date(2026, 3, 31), quarter=1)
+    task("Đề án cuối năm", datetime.date(2026, 7, 1))
+    task_item_remove(item=task("Việc đã gỡ", datetime.date(2026, 5, 5)), acting_user=None)
+    document = Document(io.BytesIO(build_quarter_document(row, DOCX)))
+    register = next(t for t in document.tables if t.rows[0].cells[1].text == "Nhiệm vụ, sản phẩm")
+    assert [r.cells[1].text for r in register.rows[1:]] == [
+        "Đề án đầu quý",
+        "Báo cáo quý hai",
+        "Đề án cuối quý",
+    ]

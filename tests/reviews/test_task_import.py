@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -189,6 +191,54 @@ def test_the_template_lists_the_registers_tasks_and_the_pools_people(
     assert len(names) == pool.ratings.count()
 
 
+def test_who_reads_no_register_gets_no_sheet_and_no_link(client, cycle, pool, small_bloc):
+    """A viewer or the inspection committee sees the pool but no one's register (404 on
+    `reviews:tasks`): the sheet is a 404 and its link is not offered."""
+    task_item_add(
+        rating=rating_of(cycle, small_bloc["members"][2]),
+        acting_user=None,
+        title="Đề án",
+        due_on=DUE,
+    )
+    for role in (Role.VIEWER, Role.INSPECTION_COMMITTEE):
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=role)
+        client.force_login(user)
+        page = client.get(reverse("reviews:pool", args=[pool.pk]))
+        assert page.status_code == 200
+        assert 'data-testid="task-register-link"' not in page.text
+        sheet_url = reverse("reviews:task-register-sheet", args=[pool.pk])
+        assert client.get(sheet_url).status_code == 404
+
+
+def test_the_sheet_holds_only_the_rows_whose_register_the_user_reads(
+    client, cycle, pool, small_bloc
+):
+    """A cell's secretary who also views the whole unit reads his cell's registers only."""
+    mine, other = small_bloc["members"][2], small_bloc["members"][8]  # cell, sub-cell
+    for member in (mine, other):
+        task_item_add(rating=rating_of(cycle, member), acting_user=None, title="Đề án", due_on=DUE)
+    user = UserFactory()
+    RoleAssignmentFactory(user=user, organization=small_bloc["cell"], role=Role.CELL_SECRETARY)
+    RoleAssignmentFactory(user=user, organization=small_bloc["unit"], role=Role.VIEWER)
+    client.force_login(user)
+    assert (
+        'data-testid="task-register-link"'
+        in client.get(reverse("reviews:pool", args=[pool.pk])).text
+    )
+    response = client.get(reverse("reviews:task-register-sheet", args=[pool.pk]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    data = workbook["Sổ nhiệm vụ"]
+    names = [data.cell(row=r, column=2).value for r in range(4, data.max_row + 1)]
+    assert names == [mine.full_name]
+    listed = {c.value for c in workbook["Danh mục"]["A"]} - {"Họ và tên", None}
+    cell = {m.full_name for m in small_bloc["members"][:6]}
+    assert mine.full_name in listed
+    assert listed <= cell
+    assert other.full_name not in listed
+
+
 def test_a_file_adds_and_corrects_tasks_and_the_shares_follow(cycle, pool, small_bloc, clerk_user):
     first, second = small_bloc["members"][2], small_bloc["members"][3]
     existing = task_item_add(
@@ -240,6 +290,41 @@ def test_a_file_adds_and_corrects_tasks_and_the_shares_follow(cycle, pool, small
     assert again.counts["added"] == 0
 
 
+def test_a_removed_task_is_not_in_the_sheet_and_a_row_of_its_title_adds_a_new_one(
+    cycle, pool, small_bloc, clerk_user
+):
+    member = small_bloc["members"][2]
+    removed = task_item_add(
+        rating=rating_of(cycle, member), acting_user=None, title="Báo cáo quý", due_on=DUE
+    )
+    task_item_remove(item=removed, acting_user=None)
+    workbook = load_workbook(io.BytesIO(tasks_template(pool=pool, scope=Scope(clerk_user, cycle))))
+    assert "Báo cáo quý" not in [c.value for c in workbook["Sổ nhiệm vụ"]["D"]]
+    preview = preview_of(sheet([row(member, "Báo cáo quý")]), pool, clerk_user)
+    assert preview.counts["added"] == 1
+    assert preview.counts["updated"] == 0
+
+
+def test_the_preview_costs_the_same_queries_for_one_row_and_for_ten(
+    cycle, small_bloc, clerk_user, django_assert_num_queries
+):
+    """No query per row: the model's constraints are held in Python and by the database, not
+    asked of it for each row, in the plan and in the dry run."""
+    pool = Pool.objects.select_related("owner", "cycle").get(
+        cycle=cycle, owner=small_bloc["unit"], subject_kind=SubjectKind.MEMBER
+    )
+    people = small_bloc["members"][1:11]
+
+    def rows(n):
+        return sheet([row(member, "Đề án", evidence="Tờ trình") for member in people[:n]])
+
+    with CaptureQueriesContext(connection) as one:
+        assert preview_of(rows(1), pool, clerk_user).counts["added"] == 1
+    with django_assert_num_queries(len(one)):
+        ten = preview_of(rows(10), pool, clerk_user)
+    assert ten.counts == {"added": 10, "updated": 0, "unchanged": 0, "errors": 0}
+
+
 def test_every_bad_row_is_shown_at_its_cell_and_nothing_is_written(
     cycle, pool, small_bloc, clerk_user
 ):
@@ -271,17 +356,28 @@ def test_every_bad_row_is_shown_at_its_cell_and_nothing_is_written(
     assert not preview.ok
 
 
-def test_a_register_the_rating_cannot_take_is_a_row_error(cycle, pool, small_bloc, clerk_user):
-    """A finalized pool refuses the shares: the rows of that person are refused, before any
-    write, with the reason (the dry run of `ratings_record`)."""
+def test_a_finalized_pool_refuses_every_row_even_one_that_only_changes_evidence(
+    cycle, pool, small_bloc, clerk_user
+):
+    """A finalized pool is read-only: the rows are refused before any write, with the reason
+    (the dry run), whether or not the shares would change."""
     from reviews.models import PoolState
 
-    member = small_bloc["members"][2]
+    member, other = small_bloc["members"][2], small_bloc["members"][3]
+    task_item_add(
+        rating=rating_of(cycle, member),
+        acting_user=None,
+        title="Việc A",
+        due_on=DUE,
+        done_on=DUE,
+        quality=TaskQuality.MEETS,
+    )
     Pool.objects.filter(pk=pool.pk).update(state=PoolState.FINALIZED, finalized_at=timezone.now())
-    preview = preview_of(sheet([row(member, "Việc A")]), pool, clerk_user)
-    assert [e.code for e in preview.errors] == ["register_refused"]
-    assert preview.errors[0].message.startswith("Sổ nhiệm vụ chưa được ghi:")
-    assert not TaskItem.objects.exists()
+    data = sheet([row(member, "Việc A", evidence="Báo cáo số 3"), row(other, "Việc B")])
+    preview = preview_of(data, pool, clerk_user)
+    assert [e.code for e in preview.errors] == ["pool_finalized", "pool_finalized"]
+    assert TaskItem.objects.get().evidence == ""
+    assert not TaskItem.objects.filter(rating__member=other).exists()
 
 
 def test_a_sent_report_and_another_units_person_are_refused(cycle, pool, small_bloc, clerk_user):
@@ -335,3 +431,104 @@ def test_a_forged_task_or_file_number_is_a_404(client, cycle, small_bloc, clerk_
     ):
         for value in ("abc", "", "-1", "99999999999999999999999"):
             assert client.post(url, {"action": action, key: value}).status_code == 404
+
+
+# --- The plan and the apply under one lock (#15 review, point 5) -----------------------------
+
+
+def _batch(data, pool, user) -> ImportBatch:
+    return ImportBatch.objects.create(
+        kind="tasks", file_name="so.xlsx", size=len(data), sha256="x", organization=pool.owner,
+        uploaded_by=user,
+    )  # fmt: skip
+
+
+def test_a_task_removed_since_the_file_was_read_is_refused_not_a_server_error(cycle, small_bloc):
+    from reviews.services.tasks import TaskEntry, task_register_import
+
+    rating = rating_of(cycle, small_bloc["members"][2])
+    item = task_item_add(rating=rating, acting_user=None, title="Việc A", due_on=DUE)
+    entry = TaskEntry(rating=rating, fields={"evidence": "Số 3"}, item=item)
+    task_item_remove(item=item, acting_user=None)
+    with pytest.raises(ValidationError) as refused:
+        task_register_import(entries=[entry], acting_user=None)
+    assert refused.value.error_list[0].code == "task_not_found"
+
+
+def test_the_apply_plans_again_what_changed_since_the_preview(cycle, pool, small_bloc, clerk_user):
+    from reviews.task_import import tasks_apply
+
+    member = small_bloc["members"][2]
+    item = task_item_add(
+        rating=rating_of(cycle, member), acting_user=None, title="Việc A", due_on=DUE
+    )
+    data = sheet([row(member, "Việc A", evidence="Số 3")])
+    assert preview_of(data, pool, clerk_user).counts["updated"] == 1
+    task_item_remove(item=item, acting_user=None)  # meanwhile, on the register's page
+    scope = Scope(clerk_user, cycle)
+    preview, applied = tasks_apply(
+        data=data, pool=pool, scope=scope, user=clerk_user, batch=_batch(data, pool, clerk_user)
+    )
+    assert applied is not None, preview.errors
+    assert applied.counts == {"added": 1, "updated": 0, "unchanged": 0}
+    assert TaskItem.objects.get(rating__member=member).evidence == "Số 3"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="select_for_update is a no-op on SQLite; row locks are proven on PostgreSQL",
+)
+def test_an_apply_waits_for_a_write_to_the_register_and_plans_after_it(small_bloc):
+    """A task removed while the apply waits for the pool's lock is not corrected from a plan
+    read before: the plan is read under the lock (real threads, PostgreSQL)."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    from reviews.task_import import tasks_apply
+
+    cycle = cycle_change_status(
+        cycle=cycle_create(organization=small_bloc["bloc"], year=2026, title="Kỳ 2026"),
+        status="open",
+    )
+    pool = Pool.objects.get(cycle=cycle, owner=small_bloc["unit"], subject_kind=SubjectKind.MEMBER)
+    clerk = UserFactory()
+    RoleAssignmentFactory(user=clerk, organization=small_bloc["unit"], role=Role.CLERK)
+    member = small_bloc["members"][2]
+    item = task_item_add(
+        rating=rating_of(cycle, member), acting_user=None, title="Việc A", due_on=DUE
+    )
+    data = sheet([row(member, "Việc A", evidence="Số 3")])
+    batch = _batch(data, pool, clerk)
+    holding, outcome = threading.Event(), {}
+
+    def remove():
+        try:
+            with transaction.atomic():
+                task_item_remove(item=item, acting_user=None)  # holds the pool's lock
+                holding.set()
+                time.sleep(0.5)  # the apply starts and waits meanwhile
+        finally:
+            connections.close_all()
+
+    def apply():
+        try:
+            holding.wait()
+            outcome["result"] = tasks_apply(
+                data=data, pool=pool, scope=Scope(clerk, cycle), user=clerk, batch=batch
+            )
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=remove), threading.Thread(target=apply)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    preview, applied = outcome["result"]
+    assert applied is not None, preview.errors
+    assert applied.counts == {"added": 1, "updated": 0, "unchanged": 0}
+    assert TaskItem.all_objects.get(pk=item.pk).removed_at is not None
+    assert TaskItem.objects.get(rating__member=member).evidence == "Số 3"
