@@ -55,6 +55,9 @@ def test_a_unit_scores_cuts_to_its_peer_group_quota_and_is_approved(
         .first()
     )
     first = Criterion.objects.get(cycle=members.cycle, framework="pl4", code="1")
+    # The screen is paged: the clerk finds the member by name.
+    page.get_by_label("Tìm theo tên").fill(rating.member.full_name)
+    page.get_by_role("button", name="Lọc").click()
     row = page.locator(f"#rating-{rating.pk}")
     row.get_by_text(re.compile("Chấm điểm 5 tiêu chí")).click()
     decided = row.get_by_label(re.compile(f"Cấp có thẩm quyền chấm 1: {rating.member.full_name}"))
@@ -129,8 +132,18 @@ def test_a_unit_scores_cuts_to_its_peer_group_quota_and_is_approved(
     board.goto(f"{base}/danh-gia/bao-cao/{submission.pk}/")
     board.get_by_role("button", name="Phê duyệt").click()
     expect(board.get_by_test_id("submission-state")).to_have_text("Đã phê duyệt")
-    with board.expect_download() as download:
-        board.get_by_role("link", name="Xuất Excel").first.click()
+    submission_url = board.url
+
+    def export(label: str):
+        """The button queues the file; its page shows it made, then it downloads."""
+        board.goto(submission_url)
+        board.get_by_role("button", name=label).first.click()
+        expect(board.get_by_test_id("export-job")).to_have_attribute("data-state", "done")
+        with board.expect_download() as download:
+            board.get_by_test_id("export-file").click()
+        return download
+
+    download = export("Xuất Excel")
     workbook = load_workbook(BytesIO(download.value.path().read_bytes()))
     headers = [
         cell.value
@@ -139,8 +152,7 @@ def test_a_unit_scores_cuts_to_its_peer_group_quota_and_is_approved(
         for cell in row
     ]
     assert "Tổng điểm (/100)" in headers
-    with board.expect_download() as download:
-        board.get_by_role("link", name="Xuất PDF").first.click()
+    download = export("Xuất PDF")
     assert download.value.path().read_bytes().startswith(b"%PDF")
     submission.refresh_from_db()
     assert submission.state == SubmissionState.APPROVED
