@@ -1,6 +1,9 @@
 """The Organization Board's dashboard: every grassroots unit's progress against the deadline."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +41,8 @@ SORTS = {
 
 
 PENDING_FLAGS_SHOWN = 50
+#: Units per page of the table and the chart (a province lists a thousand).
+UNITS_PER_PAGE = 50
 
 
 class DashboardView(CycleMixin, TemplateView):
@@ -75,15 +80,28 @@ class DashboardView(CycleMixin, TemplateView):
             rows = [row for row in rows if row.any_over]
         sort = self.request.GET.get("sap_xep", "ten")
         rows = sorted(rows, key=SORTS.get(sort, SORTS["ten"]))
+        # The totals read every unit; the table and the chart show a page of them.
+        page = Paginator(rows, UNITS_PER_PAGE).get_page(self.request.GET.get("page"))
+        rows = list(page.object_list)
         states = dict.fromkeys(SubmissionState.values, 0)
         for row in everything:
             states[row.state] += 1
         totals = level_totals(everything)
         flags = list(pending_flags(self.cycle))
         rated = sum(v for k, v in totals.items() if k != "not_rated")
+        filters = {
+            "trang_thai": state,
+            "loai_hinh": unit_type,
+            "tre_han": self.request.GET.get("tre_han", ""),
+            "vuot": self.request.GET.get("vuot", ""),
+            "qua_han": self.request.GET.get("qua_han", ""),
+            "sap_xep": sort,
+        }
         context.update(
             cycle=self.cycle,
             rows=rows,
+            page_obj=page,
+            querystring=urlencode({key: value for key, value in filters.items() if value}),
             total_units=len(everything),
             state_counts=[
                 (value, label, states[value]) for value, label in SubmissionState.choices
@@ -96,14 +114,7 @@ class DashboardView(CycleMixin, TemplateView):
             distribution=_distribution(totals, rated),
             chart_rows=[row for row in rows if row.member_quota and row.member_quota.good],
             rate_percent=float(self.cycle.quota_rate) * 100,
-            filters={
-                "trang_thai": state,
-                "loai_hinh": unit_type,
-                "tre_han": self.request.GET.get("tre_han", ""),
-                "vuot": self.request.GET.get("vuot", ""),
-                "qua_han": self.request.GET.get("qua_han", ""),
-                "sap_xep": sort,
-            },
+            filters=filters,
             questions=questions_overview(self.cycle),
             pending_flags=flags[:PENDING_FLAGS_SHOWN],
             pending_flag_count=len(flags),

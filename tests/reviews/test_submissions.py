@@ -302,3 +302,19 @@ def test_a_units_pools_are_read_only_exactly_while_its_report_is_sent_or_approve
         ratings_record(cycle=open_cycle, changes={rating.pk: attempt}, acting_user=clerk)
         rating.refresh_from_db()
         assert rating.self_level == Level.COMPLETED
+
+
+def test_dashboard_pages_its_units_and_counts_them_all(client, open_cycle, board, monkeypatch):
+    from reviews.views import dashboard
+
+    monkeypatch.setattr(dashboard, "UNITS_PER_PAGE", 1)
+    client.force_login(board)
+    first = client.get(reverse("reviews:dashboard"))
+    units = first.context["total_units"]
+    assert units >= 2
+    assert len(first.context["rows"]) == 1
+    assert first.context["page_obj"].paginator.num_pages == units
+    second = client.get(reverse("reviews:dashboard"), {"page": 2, "sap_xep": "ten"})
+    assert second.context["rows"][0].unit != first.context["rows"][0].unit
+    assert "sap_xep=ten" in second.context["querystring"]
+    assert second.context["total_units"] == units
