@@ -151,3 +151,19 @@ def _failed(job: ExportJob, error: Exception) -> None:
             link=reverse("reports:export-job", args=[job.pk]),
             cycle=job.cycle,
         )
+
+
+def exports_prune(*, days: int) -> int:
+    """Delete the finished or failed jobs asked for more than `days` days ago, and their
+    files (a job still waiting or running is left alone). Returns how many were removed."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = ExportJob.objects.filter(
+        requested_at__lt=cutoff, state__in=(ExportState.DONE, ExportState.FAILED)
+    )
+    removed = 0
+    for job in old.iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        removed += 1
+    return removed

@@ -2,6 +2,8 @@
 worker with its progress shown, the requester told when the file is ready, retried on a
 failure, the file kept for its requester only."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,30 @@ def test_the_list_page_offers_a_new_file_and_lists_the_users_own(client, report_
     page = client.get(reverse("reports:download", args=[unit.pk, "xlsx"]))
     job = ExportJob.objects.get()
     assert reverse("reports:export-file", args=[job.pk]) in page.text
+
+
+def test_files_past_their_keeping_time_are_pruned_with_their_jobs(
+    client, report_bloc, export_file, settings
+):
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client.force_login(report_bloc["clerk"])
+    export_file(client, report_bloc["a"]["unit"], "xlsx")
+    old = ExportJob.objects.get()
+    path = old.file.path
+    ExportJob.objects.filter(pk=old.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(days=settings.EXPORT_KEEP_DAYS + 1)
+    )
+    waiting = ExportJob.objects.create(
+        cycle=old.cycle,
+        organization=old.organization,
+        fmt="pdf",
+        requested_by=old.requested_by,
+        requested_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    call_command("prune_exports")
+    assert list(ExportJob.objects.all()) == [waiting]
+    assert not Path(path).exists()
