@@ -147,7 +147,7 @@ class SheetWriter:
         self.data = data
         self.columns = columns
         self.width = len(columns)
-        self.row = 1
+        self._row = 1
         self.header_end = 0
         #: Row number → column → cell, for the rows not yet written.
         self._pending: dict[int, dict[int, WriteOnlyCell]] = {}
@@ -221,7 +221,7 @@ class SheetWriter:
     @row.setter
     def row(self, value: int) -> None:
         self._row = value
-        if not self.__dict__.get("_holding", True) and value - 1 > self._written:
+        if not self._holding and value - 1 > self._written:
             self._flush(value)
 
     def close(self) -> None:

@@ -343,9 +343,7 @@ class TakeProposalsView(PoolActionView):
             .values_list("pk", flat=True)
         )
         rows = [
-            row
-            for row in pool_rows(pool, self.scope, only=list(waiting))
-            if row.rights.decision and row.rating.proposal_level and not row.rating.decision_level
+            row for row in pool_rows(pool, self.scope, only=list(waiting)) if row.rights.decision
         ]
         if not rows:
             raise ValidationError(
