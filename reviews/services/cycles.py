@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from members.models import LeadershipCollective, Member
 from organizations.models import GRASSROOTS_KINDS, ROOT_KINDS, Organization, OrganizationKind
+from organizations.rows import rows_insert
 from organizations.text import field_label
 from reviews.models import (
     CYCLE_SETTING_FIELDS,
@@ -218,7 +219,7 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
         )
     for rating, verdict in zip(new_ratings, eligibilities(new_ratings, cycle=cycle), strict=True):
         rating.not_rated_reason = verdict.not_rated_reason
-    Rating.objects.bulk_create(new_ratings, batch_size=1000)
+    rows_insert(Rating, new_ratings)
     for unit in (node for node in active if node.kind in GRASSROOTS_KINDS):
         Submission.objects.get_or_create(cycle=cycle, organization=unit)
     criteria_copy_template(cycle=cycle)

@@ -19,10 +19,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from organizations.models import Organization
+from organizations.rows import rows_insert
 from organizations.text import percent_text
 from reviews.models import Pool, QuotaException, Rating, RatingChange, ReviewCycle
 from reviews.rules import rule_set_for
-from reviews.services.ratings import check_pools_writable
+from reviews.services.ratings import check_pools_writable, history_row
 
 
 def _check_peer_groups_allowed(cycle: ReviewCycle) -> None:
@@ -147,19 +148,19 @@ def peer_groups_assign(
     history = []
     for rating, pool in moves:
         history.append(
-            RatingChange(
-                rating=rating,
-                field="pool",
-                old_value=pools[rating.pool_id].label,
-                new_value=pool.label,
+            history_row(
+                rating,
+                "pool",
+                pools[rating.pool_id].label,
+                pool.label,
                 reason=_("Xếp nhóm đối tượng tương đồng"),
-                changed_by=acting_user,
+                acting_user=acting_user,
             )
         )
         rating.pool = pool
         rating.version += 1
     Rating.objects.bulk_update([rating for rating, _pool in moves], ["pool", "version"])
-    RatingChange.objects.bulk_create(history)
+    rows_insert(RatingChange, history)
     return len(moves)
 
 

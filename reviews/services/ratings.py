@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import CollectiveMembership, Member, SeatRole
+from organizations.rows import rows_insert
 from organizations.services import refuse_unknown_fields
 from organizations.text import decimal_text, field_label
 from reviews.models import (
@@ -88,6 +89,21 @@ def history_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return decimal_text(value)
     return str(value)
+
+
+def history_row(
+    rating: Rating, field: str, old: Any, new: Any, *, reason: str, acting_user: User | None
+) -> dict[str, Any]:
+    """One line of a rating's history (`RatingChange`), as `rows_insert` writes it: the one
+    shape for every service that changes a rating."""
+    return {
+        "rating_id": rating.pk,
+        "field": field,
+        "old_value": history_value(old),
+        "new_value": history_value(new),
+        "reason": reason,
+        "changed_by_id": acting_user.pk if acting_user else None,
+    }
 
 
 @transaction.atomic
@@ -173,7 +189,7 @@ def ratings_record(
         else _with_register([pk for pk, fields in changes.items() if SHARE_FIELDS & set(fields)])
     )
     now = timezone.now()
-    history: list[RatingChange] = []
+    history: list[dict[str, Any]] = []
     touched: list[Rating] = []
     dirty: dict[int, set[str]] = {}
     for rating_id, fields in changes.items():
@@ -213,13 +229,13 @@ def ratings_record(
             )
         for field, value in changed.items():
             history.append(
-                RatingChange(
-                    rating=rating,
-                    field=field,
-                    old_value=history_value(getattr(rating, field)),
-                    new_value=history_value(value),
+                history_row(
+                    rating,
+                    field,
+                    getattr(rating, field),
+                    value,
                     reason=reason,
-                    changed_by=acting_user,
+                    acting_user=acting_user,
                 )
             )
             setattr(rating, field, value)
@@ -277,7 +293,7 @@ def ratings_record(
                 },
                 verdict,
             )
-    RatingChange.objects.bulk_create(history, batch_size=1000)
+    rows_insert(RatingChange, history)
     _resolve_basis_flags([r for r in touched if "decision_level" in dirty[r.pk]], acting_user, now)
     # After the write, so that a collective decided in the same call counts as decided.
     _check_order(cycle, [r for r in touched if r.subject_kind == SubjectKind.LEADER])

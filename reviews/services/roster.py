@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Member, MembershipEvent
 from organizations.models import Organization
+from organizations.rows import rows_insert
 from reviews.models import (
     Pool,
     PoolFlag,
@@ -42,7 +43,7 @@ from reviews.rules import rule_set_for
 from reviews.rules.base import Eligibility, Limit
 from reviews.rules.peer_groups import default_peer_group
 from reviews.selectors import Hierarchy, eligibilities
-from reviews.services.ratings import LEVEL_FIELDS, history_value
+from reviews.services.ratings import LEVEL_FIELDS, history_row
 
 #: What a body that no longer decides for the member leaves behind when he moves away.
 DECIDING_FIELDS = (*LEVEL_FIELDS[1:], "votes_for", "votes_against", "override_reason")
@@ -211,7 +212,7 @@ def members_ratings_register(*, members: Sequence[Member], acting_user: User | N
         ]
         for rating, verdict in zip(ratings, eligibilities(ratings, cycle=cycle), strict=True):
             rating.not_rated_reason = verdict.not_rated_reason
-        Rating.objects.bulk_create(ratings, batch_size=1000)
+        rows_insert(Rating, ratings)
         created += len(ratings)
         for rating, (member, _kind, _key, _name) in zip(ratings, wanted, strict=True):
             pool = rating.pool
@@ -409,13 +410,13 @@ def _write(
             setattr(rating, name, value)
             continue
         history.append(
-            RatingChange(
-                rating=rating,
-                field=name,
-                old_value=history_value(old_pool if name == "pool" else old),
-                new_value=history_value(value),
+            history_row(
+                rating,
+                name,
+                old_pool if name == "pool" else old,
+                value,
                 reason=reason,
-                changed_by=context.acting_user,
+                acting_user=context.acting_user,
             )
         )
         setattr(rating, name, value)
@@ -423,7 +424,7 @@ def _write(
         return
     rating.version += 1
     rating.save()
-    RatingChange.objects.bulk_create(history)
+    rows_insert(RatingChange, history)
 
 
 def _refresh_eligibility(context: _Cycle, member: Member, ratings: list[Rating]) -> None:

