@@ -139,6 +139,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA temp_store=MEMORY;",
     )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A read replica (streaming replication of the primary) for the dashboard and the exports;
+# every write, and every other read, stays on the primary (organizations.replica).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+DATABASE_ROUTERS = ["organizations.replica.ReplicaRouter"]
+
+# The cache (import previews): per process by default; shared by every app server when
+# DJANGO_CACHE_URL names one (redis://127.0.0.1:6379/1). Sessions are kept in the database,
+# so any app server answers any request.
+CACHES = {"default": env.cache_url("DJANGO_CACHE_URL", default="locmemcache://")}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

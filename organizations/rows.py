@@ -109,8 +109,8 @@ def rows_insert(
         suffix = " " + connection.ops.on_conflict_suffix_sql(
             fields,
             OnConflict.UPDATE,
-            [meta.get_field(name).column for name in update],
-            [meta.get_field(name).column for name in unique],
+            [_column(model, name) for name in update],
+            [_column(model, name) for name in unique],
         )
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     with connection.cursor() as cursor:
@@ -125,6 +125,13 @@ def rows_insert(
                     [value for values in batch for value in values],
                 )
     return len(mappings)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a column of {model.__name__}")
+    return field.column
 
 
 def _prepare(field: models.Field, value: Any, known: dict[Any, Any]) -> Any:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from organizations.models import Organization
+from organizations.replica import replica_reads
 from reports.exports import export, file_name
 from reports.models import ExportJob, ExportState
 from reviews.models import ReviewCycle
@@ -106,7 +107,8 @@ def export_build(job_id: int) -> None:
         ExportJob.objects.filter(pk=job.pk).update(progress=min(percent, 99), step=step[:200])
 
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        # The data from the replica when there is one; the job's progress on the primary.
+        with translation.override(settings.LANGUAGE_CODE), replica_reads():
             content = export(job.cycle, job.organization, job.fmt, progress=progress)
     except Exception as error:  # any failure of the build: retried, then reported
         log.exception("export %s failed (attempt %s)", job.pk, job.attempts)

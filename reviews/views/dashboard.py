@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from organizations.models import GrassrootsType, Organization, Role
+from organizations.replica import ReplicaReadsMixin
 from reviews.models import Rating, SubmissionState
 from reviews.selectors.history import level_trend
 from reviews.selectors.progress import (
@@ -45,8 +46,9 @@ PENDING_FLAGS_SHOWN = 50
 UNITS_PER_PAGE = 50
 
 
-class DashboardView(CycleMixin, TemplateView):
-    """Every unit: state, time, late flag, counts and shares per level, quota per pool."""
+class DashboardView(ReplicaReadsMixin, CycleMixin, TemplateView):
+    """Every unit: state, time, late flag, counts and shares per level, quota per pool. Read
+    from the replica when there is one (it may lag a moment behind the last save)."""
 
     template_name = "reviews/dashboard.html"
 
