@@ -13,7 +13,7 @@ APT_PACKAGES := python3-venv python3-dev libpango-1.0-0 libpangoft2-1.0-0 libhar
 	fonts-liberation2 poppler-utils gettext chromium libreoffice-writer-nogui
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench system-deps venv deps dev-deps migrate messages demo serve front-door clean
+.PHONY: run test lint bench loadtest system-deps venv deps dev-deps migrate messages demo serve front-door clean
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -89,6 +89,17 @@ test: dev-deps messages
 BENCH_ARGS ?=
 bench: deps
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# The deadline day at a province's size (docs/benchmarks.md): gunicorn and PostgreSQL on
+# 127.0.0.1 only, locust's clerks saving and the Board on the dashboard for LOAD_ARGS' time,
+# then everything stops. LOAD_ARGS="--clerks 50 --board 5 --seconds 120" by default.
+LOAD_ARGS ?=
+$(VENV)/.load-deps: requirements-load.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-load.txt
+	touch $@
+
+loadtest: deps $(VENV)/.load-deps
+	$(BIN)/python benchmarks/deadline_day.py $(LOAD_ARGS)
 
 lint: dev-deps
 	$(BIN)/ruff check .
