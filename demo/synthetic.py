@@ -148,7 +148,10 @@ MEMBER_COLUMNS = (
     "is_civil_servant",
     "outside_political_system",
 )
-#: Members of a bloc from which its load drops and rebuilds the big tables' indexes.
+#: Members of a bloc from which its load drops and rebuilds the big tables' indexes, when they
+#: also outnumber the members already there: a rebuild reads the whole table, so rebuilding for
+#: every bloc of a national run would cost more with each bloc (2.59 million members took 11
+#: minutes that way); past the first blocs the indexes are kept up row by row instead.
 REBUILD_FROM = 20_000
 #: The most members a generated cell holds (a large unit gets as many cells as it needs).
 CELL_AT_MOST = 80
@@ -646,6 +649,7 @@ def generate_synthetic(
     unit_sizes = _spread(members, units, rng, skew=1.0)
     first = 0
     created_roots = 0
+    members_before = Member.objects.count()
     for root_units in _units(units, roots):
         sizes = unit_sizes[first : first + root_units]
         first += root_units
@@ -655,7 +659,10 @@ def generate_synthetic(
         writer.ids = {
             model: _Ids(model) for model in (Organization, Member, Pool, Rating, Submission)
         }
-        writer.pipe = _Pipe(writer.tables, rebuild=sum(sizes) >= REBUILD_FROM)
+        there = members_before + writer.counts["members"]
+        writer.pipe = _Pipe(
+            writer.tables, rebuild=sum(sizes) >= REBUILD_FROM and sum(sizes) > there
+        )
         created_roots += 1
         for start in range(0, root_units, UNITS_PER_ROUND):
             _round(writer, root, cycles, sizes[start : start + UNITS_PER_ROUND], start)
