@@ -237,7 +237,11 @@ def main() -> None:
                 run_locust(port, args.clerks + args.board, args.seconds, plan_path, out)
             finally:
                 server.terminate()
-                server.wait(timeout=30)
+                try:
+                    server.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
         report(out)
         errors = [
             line

@@ -80,6 +80,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "config.security.axes_username"
+# Behind reverse proxies (docs/deployment.md), the client's address is the X-Forwarded-For
+# entry the nearest DJANGO_PROXY_COUNT proxies added; without proxies, REMOTE_ADDR (a client
+# could forge the header).
+if env.int("DJANGO_PROXY_COUNT", default=0):
+    AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_PROXY_COUNT")
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Content Security Policy (django-csp): no inline scripts or styles, nothing from elsewhere.
 # The Django admin's own templates carry inline styles and scripts, so it is left out.
@@ -144,6 +150,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    # Under test the alias is the test database itself (tests/operations/test_replica.py
+    # stands a copy in for a replica).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["organizations.replica.ReplicaRouter"]
 
 # The cache (import previews): per process by default; shared by every app server when

@@ -69,9 +69,15 @@ class ReplicaRouter:
 
 
 class ReplicaReadsMixin:
-    """A read-only view whose queries, the template's included, read the replica."""
+    """A read-only view whose queries, the template's included, read the replica. Put it after
+    the mixins that find the user's cycle and rights, and check access in `check_access`:
+    those read the primary, so a role taken away is gone at once."""
+
+    def check_access(self) -> None:
+        """Raise PermissionDenied (or Http404) before any read from the replica."""
 
     def dispatch(self, request, *args, **kwargs):
+        self.check_access()
         with replica_reads():
             response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
             # A TemplateResponse renders after the view returns: render it here, inside.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models.constants import OnConflict
 from django.utils import timezone
 
@@ -58,12 +58,21 @@ def rows_insert(
     existing one on `unique` updates its `update` columns instead (`ON CONFLICT … DO UPDATE`,
     on SQLite and PostgreSQL alike).
     """
+    rows = list(rows)
     mappings = [row if isinstance(row, Mapping) else vars(row) for row in rows]
     if not mappings:
         return 0
     meta = model._meta
     now = timezone.now()
-    pk_given = any(row.get(meta.pk.attname) is not None for row in mappings)
+    attnames = {field.attname for field in meta.concrete_fields}
+    for row in rows:
+        if isinstance(row, Mapping) and not row.keys() <= attnames:
+            # `{"changed_by": user}` would otherwise be dropped and stored as NULL.
+            raise ValueError(f"not columns of {model.__name__}: {sorted(row.keys() - attnames)}")
+    given_pks = [row.get(meta.pk.attname) is not None for row in mappings]
+    if any(given_pks) and not all(given_pks):
+        raise ValueError("either every row gives its primary key or none does")
+    pk_given = all(given_pks)
     fields = [field for field in meta.concrete_fields if pk_given or not field.primary_key]
     stamped = [
         bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
@@ -113,7 +122,8 @@ def rows_insert(
             [_column(model, name) for name in unique],
         )
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
+    # The batches stand or fall together, as bulk_create's do.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # The driver loops in C over one prepared statement: the fastest way in.
             cursor.executemany(head + marks + suffix, prepared)
@@ -135,11 +145,13 @@ def _column(model: type[models.Model], name: str) -> str:
 
 
 def _prepare(field: models.Field, value: Any, known: dict[Any, Any]) -> Any:
-    """`field.get_db_prep_save(value)`, remembered for a hashable value."""
+    """`field.get_db_prep_save(value)`, remembered for a hashable value (by type and value:
+    True, 1 and 1.0 are equal in Python and prepared apart)."""
+    key = (type(value), value)
     try:
-        return known[value]
+        return known[key]
     except KeyError:
-        result = known[value] = field.get_db_prep_save(value, connection)
+        result = known[key] = field.get_db_prep_save(value, connection)
         return result
     except TypeError:  # unhashable (a JSON value): prepared each time
         return field.get_db_prep_save(value, connection)

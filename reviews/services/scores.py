@@ -130,14 +130,17 @@ def parse_points(value: Any) -> Decimal | None:
     """A criterion's points as typed: '', None → not scored; '8,5' or '8.5' → 8.5."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, Decimal):
-        return value
     try:
-        return Decimal(str(value).strip().replace(",", "."))
+        points = (
+            value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+        )
     except InvalidOperation:
+        points = None
+    if points is None or not points.is_finite():  # "NaN", "Infinity" parse but are no score
         raise ValidationError(
             _("Điểm “%(value)s” không phải là số.") % {"value": value}, code="score_not_a_number"
-        ) from None
+        )
+    return points
 
 
 def scores_apply(

@@ -46,18 +46,19 @@ PENDING_FLAGS_SHOWN = 50
 UNITS_PER_PAGE = 50
 
 
-class DashboardView(ReplicaReadsMixin, CycleMixin, TemplateView):
+class DashboardView(CycleMixin, ReplicaReadsMixin, TemplateView):
     """Every unit: state, time, late flag, counts and shares per level, quota per pool. Read
     from the replica when there is one (it may lag a moment behind the last save)."""
 
     template_name = "reviews/dashboard.html"
 
+    def check_access(self) -> None:
+        if not self.scope.covers(self.cycle.organization.path, DASHBOARD_ROLES):
+            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scope = self.scope
         bloc = self.cycle.organization
-        if not scope.covers(bloc.path, DASHBOARD_ROLES):
-            raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
         units = list(
             Organization.objects.subtree_of(bloc)
             .grassroots()

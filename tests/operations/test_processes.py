@@ -37,10 +37,16 @@ ROOT = Path(settings.BASE_DIR)
 BOOT_SECONDS = 60
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _free_ports(count: int) -> list[int]:
+    """Distinct free ports: every probe stays bound until all are picked."""
+    probes = [socket.socket() for _ in range(count)]
+    try:
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [probe.getsockname()[1] for probe in probes]
+    finally:
+        for probe in probes:
+            probe.close()
 
 
 def _redis_up() -> bool:
@@ -104,7 +110,7 @@ def deployment(tmp_path):
     }
     if _redis_up():
         env["DJANGO_CACHE_URL"] = "redis://127.0.0.1:6379/15"
-    ports = [_free_port(), _free_port()]
+    ports = _free_ports(2)
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     logs = [open(tmp_path / f"process-{n}.log", "w") for n in range(3)]  # noqa: SIM115
     commands = [
@@ -124,9 +130,12 @@ def deployment(tmp_path):
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/suc-khoe/", timeout=2):
                         break
                 except OSError:
+                    if any(process.poll() is not None for process in processes):
+                        pytest.fail(f"a process stopped at its start: {_tail(tmp_path)}")
                     if time.monotonic() > deadline:
                         pytest.fail(f"server on {port} did not start: {_tail(tmp_path)}")
                     time.sleep(0.3)
+        assert processes[2].poll() is None, f"the worker stopped: {_tail(tmp_path)}"
         yield ports
     finally:
         for process in processes:
@@ -136,6 +145,7 @@ def deployment(tmp_path):
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         for log in logs:
             log.close()
 

@@ -86,3 +86,10 @@ def test_rows_insert_takes_unsaved_instances_and_json_values():
     ).order_by("pk")
     assert [change.old_values for change in stored] == [{"name": f"Tên cũ {n}"} for n in range(3)]
     assert all(change.changed_at is not None for change in stored)
+
+
+def test_rows_insert_refuses_a_key_that_is_no_column():
+    rating = RatingFactory()
+    with pytest.raises(ValueError, match="changed_by"):
+        rows_insert(RatingChange, [{"rating_id": rating.pk, "field": "x", "changed_by": None}])
+    assert not RatingChange.objects.filter(rating=rating, field="x").exists()

@@ -188,3 +188,14 @@ def test_a_refusal_names_its_rule_source_and_logs_its_limit_codes(
     record = next(r for r in caplog.records if r.name == "kiemdiem.refused")
     assert record.codes == ["rule_violation"]
     assert "score_band" in record.limits
+
+
+@pytest.mark.parametrize("typed", ["NaN", "Infinity", "-inf", "sNaN"])
+def test_points_that_are_no_number_are_refused(typed):
+    from django.core.exceptions import ValidationError
+
+    from reviews.services.scores import parse_points
+
+    with pytest.raises(ValidationError) as refused:
+        parse_points(typed)
+    assert refused.value.code == "score_not_a_number"
