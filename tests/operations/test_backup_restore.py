@@ -11,6 +11,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from tests.operations.server import server_of
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -34,9 +36,7 @@ def test_a_dump_of_the_demo_restores_with_identical_counts(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     with open(tmp_path / "out.txt", "w") as out:
         call_command("load_demo", "--scale", "0.05", stdout=out)
-    params = connection.get_connection_params()
-    dsn = {key: params[key] for key in ("host", "port", "user", "password") if params.get(key)}
-    source = params.get("database") or params["dbname"]
+    dsn, source = server_of(connection)
     target = f"{source}_restored"
     dump = tmp_path / "kiemdiem.dump"
     options = [

@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import resolve, reverse
 
 from reviews.models import Level, Rating
+from tests.operations.server import server_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -58,12 +59,10 @@ def _redis_up() -> bool:
 
 
 def _database_url() -> str:
-    params = connection.get_connection_params()
-    user = params.get("user") or "postgres"
-    password = f":{urllib.parse.quote(params['password'])}" if params.get("password") else ""
-    host, port = params.get("host") or "127.0.0.1", params.get("port") or 5432
-    name = params.get("database") or params["dbname"]
-    return f"postgres://{user}{password}@{host}:{port}/{name}"
+    dsn, name = server_of(connection)
+    password = f":{urllib.parse.quote(str(dsn['password']))}" if dsn.get("password") else ""
+    host, port = dsn.get("host", "127.0.0.1"), dsn.get("port", 5432)
+    return f"postgres://{dsn.get('user', 'postgres')}{password}@{host}:{port}/{name}"
 
 
 class Browser:

@@ -19,6 +19,7 @@ from organizations.models import GrassrootsType, Organization, OrganizationKind
 from organizations.replica import REPLICA, ReplicaRouter, replica_reads
 from organizations.services import organization_create
 from reviews.models import Rating
+from tests.operations.server import server_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,9 +27,7 @@ NEW_UNIT = "Đảng bộ Trường Chính trị"
 
 
 def _copy_postgresql(default) -> tuple[str, callable]:
-    params = default.get_connection_params()
-    dsn = {key: params[key] for key in ("host", "port", "user", "password") if params.get(key)}
-    source = params.get("database") or params["dbname"]
+    dsn, source = server_of(default)
     target = f"{source}_replica"
     default.close()  # a template database takes no other session
 
