@@ -287,7 +287,7 @@ def eligibilities(ratings: list[Rating], *, cycle: ReviewCycle) -> list[Eligibil
     collectives = [
         r.collective for r in ratings if r.subject_kind == SubjectKind.COLLECTIVE and r.collective
     ]
-    heavy = collectives_with_heavy_discipline(collectives, cycle=cycle)
+    heavy = collectives_with_heavy_discipline(collectives, cycle=cycle) if collectives else set()
     duty = collectives_with_duty_discipline(collectives, cycle=cycle) if collectives else set()
     sizes = collective_sizes(collectives, on=cycle.reference_date) if collectives else {}
     organizations = [r.organization for r in ratings if r.organization is not None]
