@@ -74,8 +74,12 @@ def text_lines(value, width: float) -> int:
     since spreadsheet programs do not grow rows for wrapped text on opening a file."""
     if not isinstance(value, str) or not value:
         return 1
-    per_line = max(width * 1.15 - 1.5, 3)
+    per_line = _per_line(width)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in value.split("\n"))
+
+
+def _per_line(width: float) -> float:
+    return max(width * 1.15 - 1.5, 3)
 
 
 def row_height(lines: int) -> float:
@@ -123,6 +127,16 @@ def table_style(workbook: Workbook, kind: str, *, bold=False, italic=False, inde
     return name
 
 
+def _placed_cells(cells, row_index):
+    """The cells of one row as openpyxl's write-only sheet writes them: each given its
+    place (a row appended by `SheetWriter` holds only its own cells, or None for a gap)."""
+    for column_index, cell in enumerate(cells, 1):
+        if cell is not None:
+            cell.column = column_index
+            cell.row = row_index
+            yield cell
+
+
 class SheetWriter:
     """Writes one sheet top to bottom; `row` is the next row to write.
 
@@ -143,6 +157,9 @@ class SheetWriter:
     ):
         self.workbook = workbook
         self.ws = workbook.create_sheet(title=name)
+        # Every row appended is a list of this writer's own cells (or None): placed as they
+        # are, instead of openpyxl first trying each one as a value and failing.
+        self.ws._values_to_row = _placed_cells
         workbook._kd_writers.append(self)
         self.data = data
         self.columns = columns
@@ -153,6 +170,12 @@ class SheetWriter:
         self._pending: dict[int, dict[int, WriteOnlyCell]] = {}
         self._written = 0  # the last row appended to the sheet
         self._prototypes: dict[str, WriteOnlyCell] = {}
+        #: (bold, italic, indent, centered) → the style name of each column of a `line`.
+        self._line_styles: dict[tuple, list[str]] = {}
+        #: Each column's width for `text_lines` (the first text column indented by 2 less).
+        self._widths = [column.width for column in columns]
+        #: The longest text that surely fits on one line of each column.
+        self._one_line = [int(_per_line(column.width - 4)) - 1 for column in columns]
         self._merged: set[tuple[int, int]] = set()
         # The sheet's top (widths, frozen panes) is written with its first row: rows wait
         # until the header has frozen the panes under it.
@@ -189,29 +212,41 @@ class SheetWriter:
 
     def cell(self, row: int, column: int, value=None, *, style: str | None = None, **attributes):
         """The cell at (row, column) of a row not yet written, with its value and a named
-        style (copied from a prototype: looking a style up by name per cell is slow)."""
+        style. The style's array is shared with a prototype cell (looking a style up by name
+        per cell is slow) and copied only when `attributes` change it for this cell."""
         if row <= self._written:
             raise ValueError(f"row {row} of {self.ws.title} is already written")
-        cell = self._pending.setdefault(row, {}).get(column)
+        pending = self._pending.get(row)
+        if pending is None:
+            pending = self._pending[row] = {}
+        cell = pending.get(column)
         if cell is None:
-            cell = self._pending[row][column] = WriteOnlyCell(self.ws)
+            cell = pending[column] = WriteOnlyCell(self.ws)
         if style is not None:
-            prototype = self._prototypes.get(style)
-            if prototype is None:
-                prototype = self._prototypes[style] = WriteOnlyCell(self.ws)
-                prototype.style = style
-            cell._style = copy(prototype._style)
+            cell._style = self._prototype(style)._style
+            if attributes:
+                cell._style = copy(cell._style)
         if value is not None:
             set_value(cell, value)
         for key, setting in attributes.items():
             setattr(cell, key, setting)
         return cell
 
+    def _prototype(self, style: str) -> WriteOnlyCell:
+        """The cell holding a named style, its array shared by the cells of that style."""
+        prototype = self._prototypes.get(style)
+        if prototype is None:
+            prototype = self._prototypes[style] = WriteOnlyCell(self.ws)
+            prototype.style = style
+        return prototype
+
     def _flush(self, before: int) -> None:
         """Append every row before `before` to the sheet, in order (empty ones too)."""
         for number in range(self._written + 1, before):
             cells = self._pending.pop(number, {})
             self.ws.append([cells.get(column) for column in range(1, self.width + 1)])
+            # The row is in the file now: its height need not be kept for a province's rows.
+            self.ws.row_dimensions.pop(number, None)
             self._written = number
 
     @property
@@ -346,24 +381,38 @@ class SheetWriter:
     ):
         """One bordered table row; numbers right, percentages as 0.0%, dates dd/mm/yyyy
         (`centered`: every cell centered, as the row of column numbers under a header)."""
-        styles = [
-            table_style(
-                self.workbook,
-                "center" if centered else spec.kind,
-                bold=bold,
-                italic=italic,
-                indent=indent if index == 1 and spec.kind == "text" and not centered else 0,
-            )
-            for index, spec in enumerate(self.columns)
-        ]
-        lines = 1
-        for column, (spec, style, value) in enumerate(
-            zip(self.columns, styles, values, strict=True), start=1
-        ):
-            self.cell(self.row, column, value, style=style)
-            lines = max(lines, text_lines(value, spec.width - (indent if column == 2 else 0)))
+        key = (bold, italic, indent, centered)
+        styles = self._line_styles.get(key)
+        if styles is None:
+            styles = self._line_styles[key] = [
+                self._prototype(
+                    table_style(
+                        self.workbook,
+                        "center" if centered else spec.kind,
+                        bold=bold,
+                        italic=italic,
+                        indent=indent if index == 1 and spec.kind == "text" and not centered else 0,
+                    )
+                )._style
+                for index, spec in enumerate(self.columns)
+            ]
+        row, lines = self.row, 1
+        if row <= self._written:
+            raise ValueError(f"row {row} of {self.ws.title} is already written")
+        pending = self._pending.setdefault(row, {})
+        for column, (style, value) in enumerate(zip(styles, values, strict=True), start=1):
+            cell = pending[column] = WriteOnlyCell(self.ws)
+            cell._style = style
+            if value is not None:
+                set_value(cell, value)
+                # A short text on one line fits its column: no need to count its lines.
+                if isinstance(value, str) and (
+                    len(value) > self._one_line[column - 1] or "\n" in value
+                ):
+                    width = self._widths[column - 1] - (indent if column == 2 else 0)
+                    lines = max(lines, text_lines(value, width))
         if lines > 1:
-            self.ws.row_dimensions[self.row].height = row_height(lines)
+            self.ws.row_dimensions[row].height = row_height(lines)
         self.row += 1
 
     def filter(self) -> None:
