@@ -12,13 +12,13 @@ from reports.letterhead import Letterhead, letterhead_for
 from reports.selectors.lists import (
     CellGroup,
     ExcellentGroup,
+    MemberList,
     OrganizationLine,
     OverrideLine,
     QuotaLine,
     QuotaSummary,
     Tree,
     excellent_groups,
-    members_by_cell,
     organization_lines,
     overrides_in,
     questions_in,
@@ -50,7 +50,7 @@ class ReportData:
     questions: list[Question]
     excellent: list[ExcellentGroup]
     organizations: list[OrganizationLine]
-    cells: list[CellGroup]
+    cells: MemberList | list[CellGroup]
     units: dict
     overrides: list[OverrideLine]
 
@@ -94,7 +94,7 @@ class ReportData:
 
     @property
     def member_count(self) -> int:
-        return sum(len(group.lines) for group in self.cells)
+        return len(self.cells)
 
 
 def unit_progress(cycle: ReviewCycle, node: Organization) -> dict:
@@ -125,7 +125,7 @@ def report_data(cycle: ReviewCycle, node: Organization, *, with_lists: bool = Tr
         questions=questions_in(cycle, node),
         excellent=excellent_groups(cycle, node, tree),
         organizations=organization_lines(cycle, node, tree) if with_lists else [],
-        cells=members_by_cell(cycle, node, tree) if with_lists else [],
+        cells=MemberList(cycle, node, tree) if with_lists else [],
         units=unit_progress(cycle, node),
         overrides=overrides_in(cycle, node, tree),
     )

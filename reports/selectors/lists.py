@@ -3,10 +3,12 @@ pool and the suggestions. Each in a fixed number of queries, whatever the number
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from members.models import Member
@@ -37,6 +39,7 @@ class Tree:
     def __init__(self, node: Organization):
         self.node = node
         self.by_path = {n.path: n for n in Organization.objects.subtree_of(node)}
+        self.by_id = {n.pk: n for n in self.by_path.values()}
 
     def chain(self, organization: Organization) -> list[Organization]:
         """The organization and its ancestors strictly below the report node, nearest first."""
@@ -146,30 +149,73 @@ class CellGroup:
     lines: list[MemberLine] = field(default_factory=list)
 
 
-def members_by_cell(cycle: ReviewCycle, node: Organization, tree: Tree) -> list[CellGroup]:
-    """Member ratings grouped by cell in tree order, the Vietnamese way inside each cell.
+class MemberList:
+    """Member ratings grouped by cell in tree order, the Vietnamese way inside each cell,
+    read a few cells at a time as the list is walked: a province's 100,000 ratings never sit
+    in memory together (issue #16: a workbook's memory stays bounded).
 
-    Queries: the ratings, then the facts the rules read (status periods, discipline).
+    Building it counts each cell's ratings (one query); each batch of cells holding up to
+    `batch_size` ratings (a larger cell alone) then costs the ratings and the facts the rules
+    read (status periods, discipline): a fixed number of queries per batch. Walking the list
+    again reads it again.
     """
-    ratings = list(
-        Rating.objects.filter(
-            cycle=cycle,
-            subject_kind=SubjectKind.MEMBER,
-            unit__path__startswith=node.path,
+
+    batch_size = 2000
+
+    def __init__(self, cycle: ReviewCycle, node: Organization, tree: Tree):
+        self.cycle, self.tree = cycle, tree
+        self._ratings = Rating.objects.filter(
+            cycle=cycle, subject_kind=SubjectKind.MEMBER, unit__path__startswith=node.path
         )
-        .select_related("unit", "member", "override_by", "transferred_from")
-        .order_by("unit__path", "member__sort_key", "member__pk")
-    )
-    verdicts = eligibilities(ratings, cycle=cycle)
-    groups: list[CellGroup] = []
-    for number, (rating, eligibility) in enumerate(zip(ratings, verdicts, strict=True), start=1):
-        cell = rating.unit
-        if not groups or groups[-1].cell.pk != cell.pk:
-            groups.append(CellGroup(cell=cell, label=tree.label(cell)))
-        groups[-1].lines.append(
-            MemberLine(number=number, rating=rating, verdict=verdict_text(rating, eligibility))
+        #: (cell id, ratings) in tree order.
+        self.counts: list[tuple[int, int]] = list(
+            self._ratings.order_by("unit__path")
+            .values("unit")
+            .annotate(n=Count("pk"))
+            .values_list("unit", "n")
         )
-    return groups
+
+    def __len__(self) -> int:
+        return sum(n for _cell, n in self.counts)
+
+    def __bool__(self) -> bool:
+        return bool(self.counts)
+
+    def _batches(self) -> Iterator[list[int]]:
+        batch: list[int] = []
+        size = 0
+        for cell_id, n in self.counts:
+            if batch and size + n > self.batch_size:
+                yield batch
+                batch, size = [], 0
+            batch.append(cell_id)
+            size += n
+        if batch:
+            yield batch
+
+    def __iter__(self) -> Iterator[CellGroup]:
+        number = 0
+        for cell_ids in self._batches():
+            ratings = list(
+                self._ratings.filter(unit_id__in=cell_ids)
+                .select_related("member", "override_by", "transferred_from")
+                .order_by("member__sort_key", "member__pk")
+            )
+            by_cell: dict[int, list[MemberLine]] = defaultdict(list)
+            for rating, eligibility in zip(
+                ratings, eligibilities(ratings, cycle=self.cycle), strict=True
+            ):
+                rating.unit = self.tree.by_id[rating.unit_id]
+                by_cell[rating.unit_id].append(
+                    MemberLine(number=0, rating=rating, verdict=verdict_text(rating, eligibility))
+                )
+            for cell_id in cell_ids:
+                cell = self.tree.by_id[cell_id]
+                group = CellGroup(cell=cell, label=self.tree.label(cell), lines=by_cell[cell_id])
+                for line in group.lines:
+                    number += 1
+                    line.number = number
+                yield group
 
 
 @dataclass

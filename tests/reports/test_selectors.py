@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from members.models import ManagingLevel
-from reports.selectors import report_data, table_6f
+from reports.selectors import MemberList, report_data, table_6f
+from reports.selectors.lists import Tree
 from reports.selectors.tables import rating_statistics
 from reviews.models import (
     IssueState,
@@ -117,6 +118,39 @@ def test_member_list_is_grouped_by_cell_in_tree_order(report_bloc):
         line for g in data.cells for line in g.lines if line.member == report_bloc["suspended"]
     )
     assert "Đình chỉ" in suspended.verdict
+
+
+def _walk(cells):
+    return [
+        (group.cell.pk, line.number, line.rating.pk, line.verdict)
+        for group in cells
+        for line in group.lines
+    ]
+
+
+def test_member_list_reads_in_batches_with_the_same_lines_and_numbers(report_bloc, monkeypatch):
+    """A batch of a few cells at a time (bounded memory, issue #16): the same lines in the same
+    order, numbered on across batches, at a fixed number of queries per batch."""
+    cycle, bloc = report_bloc["cycle"], report_bloc["bloc"]
+    whole = MemberList(cycle, bloc, Tree(bloc))
+    with CaptureQueriesContext(connection) as one_batch:
+        expected = _walk(whole)
+    assert (
+        len(whole)
+        == len(expected)
+        == Rating.objects.filter(cycle=cycle, subject_kind=SubjectKind.MEMBER).count()
+    )
+
+    monkeypatch.setattr(MemberList, "batch_size", 5)
+    batched = MemberList(cycle, bloc, Tree(bloc))
+    batches = list(batched._batches())
+    assert len(batches) > 2
+    assert sorted(c for batch in batches for c in batch) == sorted(c for c, _n in batched.counts)
+    with CaptureQueriesContext(connection) as many_batches:
+        assert _walk(batched) == expected
+    assert len(many_batches) == len(batches) * len(one_batch)
+    # A second walk reads the list again, the same.
+    assert _walk(batched) == expected
 
 
 def test_excellent_list_and_quotas(report_bloc):
