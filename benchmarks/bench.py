@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,6 +45,7 @@ SIZES = {
     "province": (1_000, 3, 100_000, 1),
     "national": (52_000, 3, 5_500_000, 34),
 }
+T = TypeVar("T")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kiemdiem_bench"
 
 
@@ -169,12 +171,14 @@ def operations(name: str, repeat: int) -> list[Line]:
     from django.db.models import Count
     from django.test import Client
     from django.urls import reverse
+    from django.utils import translation
 
     from members.models import Member
     from organizations.models import Organization, Role
     from organizations.services import role_assign
     from reports.documents import build_report, html_to_pdf
-    from reports.excel import build_workbook
+    from reports.excel import build_workbook, write_workbook
+    from reports.selectors import report_data
     from reviews.models import Level, Pool, Rating, ReviewCycle
     from reviews.quota import pool_quota
 
@@ -271,8 +275,14 @@ def operations(name: str, repeat: int) -> list[Line]:
             repeat=repeat,
         )
     )
-    workbook = build_workbook(cycle, root)
+    # The first build, before any other in this process, is the one whose memory is told.
+    growth, workbook = peak_growth(lambda: build_workbook(cycle, root))
     cells = workbook_cells(workbook)
+    filled = sum(1 for _title, rows in cells for row in rows for value in row if value is not None)
+    say(
+        f"# workbook: {filled} cells, {len(workbook) / 1e6:.1f} MB; resident memory rose by "
+        f"{growth:.0f} MB while it was built"
+    )
     lines.append(
         measure(
             "workbook",
@@ -283,6 +293,22 @@ def operations(name: str, repeat: int) -> list[Line]:
             warm_up=False,
         )
     )
+    # The same workbook written from its data already in memory: what the writer costs
+    # against the bare loop, without the reading of the ratings the whole line includes.
+    with translation.override("vi"):
+        data = report_data(cycle, root)
+        data.cells = list(data.cells)
+        lines.append(
+            measure(
+                "workbook_write",
+                members_total,
+                lambda data=data: write_workbook(data),
+                lambda: bare_workbook(cells),
+                repeat=max(1, min(repeat, 3)),
+                warm_up=False,
+            )
+        )
+    del data
     one_page = "<html><body><h1>Báo cáo</h1><p>Một trang.</p></body></html>"
     lines.append(
         measure(
@@ -330,6 +356,24 @@ def saver(client, rating, Level) -> Callable[[], object]:
         return response
 
     return save
+
+
+def peak_growth(call: Callable[[], T]) -> tuple[float, T]:
+    """How far the process's resident memory rose above its level before the call, in MB, and
+    the call's result: the peak is reset first (Linux: `5` written to /proc/self/clear_refs)."""
+    import gc
+
+    def status(field: str) -> float:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError(f"no {field} in /proc/self/status")
+
+    gc.collect()
+    Path("/proc/self/clear_refs").write_text("5")
+    before = status("VmRSS")
+    result = call()
+    return status("VmHWM") - before, result
 
 
 def workbook_cells(data: bytes) -> list[tuple[str, list[list]]]:
