@@ -121,7 +121,10 @@ def grassroots_path(path: str, hierarchy_paths: dict[str, Organization]) -> str 
 def locked_unit_paths(cycle: ReviewCycle) -> set[str]:
     """Grassroots units whose submission is sent or approved: their clerks may not edit."""
     return set(
-        Submission.objects.locked().filter(cycle=cycle).values_list("organization__path", flat=True)
+        Submission.objects.locked()
+        .filter(cycle=cycle)
+        .order_by()  # a set: the model's ordering would join the cycle
+        .values_list("organization__path", flat=True)
     )
 
 

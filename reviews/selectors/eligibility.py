@@ -89,10 +89,14 @@ def member_facts(
     members = list(members)
     ids = [member.pk for member in members]
     periods: dict[int, list[StatusPeriod]] = defaultdict(list)
-    for period in StatusPeriod.objects.filter(member_id__in=ids):
+    # Ordered by the member's id, not by the model's "member" (which joins the members' table
+    # to sort by name): the same order within each member, without the join.
+    for period in StatusPeriod.objects.filter(member_id__in=ids).order_by("member_id", "starts_on"):
         periods[period.member_id].append(period)
     disciplines: dict[int, list[DisciplineRecord]] = defaultdict(list)
-    for record in DisciplineRecord.objects.filter(member_id__in=ids, counted_year=cycle.year):
+    for record in DisciplineRecord.objects.filter(
+        member_id__in=ids, counted_year=cycle.year
+    ).order_by("member_id", "-decided_on"):
         disciplines[record.member_id].append(record)
     ratings = ratings or {}
     facts = {}

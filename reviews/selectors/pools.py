@@ -424,7 +424,8 @@ def score_lines(cycle, ratings: list[Rating]) -> dict[int, list[ScoreLine]]:
         criteria.setdefault(criterion.framework, []).append(criterion)
     points = {
         (score.rating_id, score.criterion_id): score
-        for score in CriterionScore.objects.filter(rating__in=[r.pk for r in ratings])
+        # Unordered: the model's ordering joins five tables to sort what a dict holds.
+        for score in CriterionScore.objects.filter(rating__in=[r.pk for r in ratings]).order_by()
     }
     lines = {}
     for rating in ratings:

@@ -153,9 +153,9 @@ def ratings_record(
         refuse_unknown_fields(fields, RATING_FIELDS)
     pool_ids = sorted(
         set(
-            Rating.objects.filter(cycle=cycle, pk__in=list(changes)).values_list(
-                "pool_id", flat=True
-            )
+            Rating.objects.filter(cycle=cycle, pk__in=list(changes))
+            .order_by()  # a set: the model's ordering would only join the cycle and the pool
+            .values_list("pool_id", flat=True)
         )
     )
     pools = {
@@ -317,6 +317,7 @@ def _with_register(rating_ids: list[int]) -> set[int]:
         return set()
     return set(
         TaskItem.objects.filter(rating_id__in=rating_ids)
+        .order_by()  # else the ordering's columns join in and DISTINCT is over them too
         .values_list("rating_id", flat=True)
         .distinct()
     )
