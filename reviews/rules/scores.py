@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from organizations.text import decimal_text
@@ -26,6 +28,18 @@ def band_level(score: Decimal, context: RuleContext) -> str:
 def score_limits(
     tasks: TaskFacts, context: RuleContext, *, excellent_blockers: tuple[str, ...] = ()
 ) -> tuple[list[Limit], str]:
+    """The limits the score and the task results set, and a sentence saying what they allow
+    (`_score_limits`). A pure function of its arguments and the active language, remembered for
+    the last 4,096 of them: a province's 100,000 members hold a few hundred distinct task
+    results, and the sentences cost three translations each (issue #16)."""
+    limits, explanation = _score_limits(tasks, context, excellent_blockers, get_language())
+    return list(limits), explanation
+
+
+@functools.lru_cache(maxsize=4096)
+def _score_limits(
+    tasks: TaskFacts, context: RuleContext, excellent_blockers: tuple[str, ...], language: str
+) -> tuple[tuple[Limit, ...], str]:
     """The limits the score and the task results set, and a sentence saying what they allow.
 
     HTXSNV also needs 100% of tasks done with at least the cycle's share beyond what was
@@ -35,9 +49,9 @@ def score_limits(
     shown to be met.
     """
     if not context.score_bands:
-        return [], ""
+        return (), ""
     if tasks.score is None:
-        return [], _("Chưa chấm điểm: chưa xác định được mức xếp loại theo điểm.")
+        return (), _("Chưa chấm điểm: chưa xác định được mức xếp loại theo điểm.")
     band = band_level(tasks.score, context)
     limits: list[Limit] = []
     score_text = decimal_text(tasks.score)
@@ -51,7 +65,7 @@ def score_limits(
                 forced_level=Level.NOT_COMPLETED,
             )
         )
-        return limits, limits[0].message
+        return tuple(limits), limits[0].message
     if band != Level.EXCELLENT:
         limits.append(
             Limit(
@@ -120,7 +134,7 @@ def score_limits(
                 max_level=Level.COMPLETED,
             )
         )
-    return limits, _explain(score_text, band, limits)
+    return tuple(limits), _explain(score_text, band, limits)
 
 
 def _explain(score_text: str, band: str, limits: list[Limit]) -> str:

@@ -255,3 +255,32 @@ def test_qd124_waives_the_forced_level_for_a_self_remedied_violation():
     assert verdict.max_level == Level.COMPLETED
     forced = MemberFacts(**{**waived.__dict__, "disciplines_in_year": (discipline(),)})
     assert rules.member_eligibility(forced, context=context).forced_level == Level.NOT_COMPLETED
+
+
+def test_score_limits_are_remembered_per_facts_and_language():
+    """A pure function remembered (issue #16): the same facts give the same limits, each call its
+    own list; another language gives its own sentences, never the cached Vietnamese ones."""
+    from django.utils import translation
+
+    from reviews.rules.scores import _score_limits, score_limits
+
+    facts = TaskFacts(score=Decimal("75.5"), done_percent=Decimal(100), late_percent=Decimal(5))
+    with translation.override("vi"):
+        first, explanation = score_limits(facts, CONTEXT)
+        hits = _score_limits.cache_info().hits
+        second, again = score_limits(facts, CONTEXT)
+        assert _score_limits.cache_info().hits == hits + 1
+        unscored = score_limits(TaskFacts(), CONTEXT)[1]
+    assert first
+    assert (first, explanation) == (second, again)
+    assert first is not second
+    first.clear()
+    assert score_limits(facts, CONTEXT)[0] == second
+    with translation.override("en"):
+        misses = _score_limits.cache_info().misses
+        english = score_limits(TaskFacts(), CONTEXT)[1]
+        assert _score_limits.cache_info().misses == misses + 1  # its own entry
+        assert english == translation.gettext(
+            "Chưa chấm điểm: chưa xác định được mức xếp loại theo điểm."
+        )
+    assert unscored == "Chưa chấm điểm: chưa xác định được mức xếp loại theo điểm."
