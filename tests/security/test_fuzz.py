@@ -8,6 +8,8 @@ never a 500, and the data is unchanged.
 import unicodedata
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -132,9 +134,18 @@ def test_rating_row_refuses_invalid_values(world, fields):
     assert snapshot() == before
 
 
+def _not_version_one(text: str) -> bool:
+    """Whether the form reads the text as something other than the row's current version 1:
+    "1\xa0" or "١" (an Arabic-Indic one) are that version, rightly accepted."""
+    try:
+        return forms.IntegerField().clean(text) != 1
+    except ValidationError:
+        return True
+
+
 @HYPOTHESIS
 @given(
-    version=st.one_of(nasty_text, st.integers(min_value=2).map(str)),
+    version=st.one_of(nasty_text.filter(_not_version_one), st.integers(min_value=2).map(str)),
     level=st.sampled_from(Level.values),
 )
 def test_rating_row_refuses_stale_or_malformed_versions(world, version, level):
