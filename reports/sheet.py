@@ -170,11 +170,10 @@ class SheetWriter:
         self._pending: dict[int, dict[int, WriteOnlyCell]] = {}
         self._written = 0  # the last row appended to the sheet
         self._prototypes: dict[str, WriteOnlyCell] = {}
-        #: (bold, italic, indent, centered) → the style name of each column of a `line`.
-        self._line_styles: dict[tuple, list[str]] = {}
-        #: Each column's width for `text_lines` (the first text column indented by 2 less).
+        #: (bold, italic, indent, centered) → the shared style array of each column of a `line`.
+        self._line_styles: dict[tuple, list] = {}
         self._widths = [column.width for column in columns]
-        #: The longest text that surely fits on one line of each column.
+        #: The longest text that surely fits on one line of each column, whatever its indent.
         self._one_line = [int(_per_line(column.width - 4)) - 1 for column in columns]
         self._merged: set[tuple[int, int]] = set()
         # The sheet's top (widths, frozen panes) is written with its first row: rows wait
@@ -213,12 +212,9 @@ class SheetWriter:
     def cell(self, row: int, column: int, value=None, *, style: str | None = None, **attributes):
         """The cell at (row, column) of a row not yet written, with its value and a named
         style. The style's array is shared with a prototype cell (looking a style up by name
-        per cell is slow) and copied only when `attributes` change it for this cell."""
-        if row <= self._written:
-            raise ValueError(f"row {row} of {self.ws.title} is already written")
-        pending = self._pending.get(row)
-        if pending is None:
-            pending = self._pending[row] = {}
+        per cell is slow) and copied only when `attributes` change it for this cell: change a
+        cell's style through `attributes`, never on the cell returned."""
+        pending = self._pending_row(row)
         cell = pending.get(column)
         if cell is None:
             cell = pending[column] = WriteOnlyCell(self.ws)
@@ -231,6 +227,15 @@ class SheetWriter:
         for key, setting in attributes.items():
             setattr(cell, key, setting)
         return cell
+
+    def _pending_row(self, row: int) -> dict[int, WriteOnlyCell]:
+        """The cells gathered for a row not yet written, by column."""
+        if row <= self._written:
+            raise ValueError(f"row {row} of {self.ws.title} is already written")
+        pending = self._pending.get(row)
+        if pending is None:
+            pending = self._pending[row] = {}
+        return pending
 
     def _prototype(self, style: str) -> WriteOnlyCell:
         """The cell holding a named style, its array shared by the cells of that style."""
@@ -397,9 +402,7 @@ class SheetWriter:
                 for index, spec in enumerate(self.columns)
             ]
         row, lines = self.row, 1
-        if row <= self._written:
-            raise ValueError(f"row {row} of {self.ws.title} is already written")
-        pending = self._pending.setdefault(row, {})
+        pending = self._pending_row(row)
         for column, (style, value) in enumerate(zip(styles, values, strict=True), start=1):
             cell = pending[column] = WriteOnlyCell(self.ws)
             cell._style = style
