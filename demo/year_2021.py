@@ -1065,17 +1065,21 @@ class _Ratings:
             SubjectKind.COLLECTIVE,
             SubjectKind.LEADER,
         ]
+        # The pools of one kind and level that one person records go in one call, as a clerk
+        # enters a whole unit (the rules are checked after each call's write).
         board = self.b.users["bantochuc"]
+        batches: dict[tuple, dict[int, dict]] = defaultdict(dict)
         for pool_id in sorted(
             self.changes,
             key=lambda pk: (order.index(self.pool_kind[pk]), -self.pool_depth[pk], pk),
         ):
             owner = self.pool_owner[pool_id]
+            recorder = board if owner == BLOC_CODE else self.b.clerk_of(owner)
+            key = (order.index(self.pool_kind[pool_id]), -self.pool_depth[pool_id], recorder)
+            batches[key].update(self.changes[pool_id])
+        for (_kind, _depth, recorder), changes in batches.items():
             ratings_record(
-                cycle=self.cycle,
-                changes=self.changes[pool_id],
-                acting_user=board if owner == BLOC_CODE else self.b.clerk_of(owner),
-                reason=HISTORY_REASON,
+                cycle=self.cycle, changes=changes, acting_user=recorder, reason=HISTORY_REASON
             )
 
     # --- shared steps ---

@@ -697,31 +697,50 @@ class _Ratings2026:
             set(self.changes) | set(self.scores),
             key=lambda pk: (order.index(pools[pk].subject_kind), -pools[pk].owner.depth, pk),
         )
-        leader_pools = [pk for pk in ordered if pools[pk].subject_kind == SubjectKind.LEADER]
+        # The pools of one kind and level that one person records go in one call, as a clerk
+        # enters a whole unit: the rules are checked after each call's write, so a pool sees
+        # at least what it saw when written alone (355 calls → 40 for the demo).
+        batches: dict[tuple, list[int]] = defaultdict(list)
+        for pk in ordered:
+            pool = pools[pk]
+            key = (order.index(pool.subject_kind), -pool.owner.depth, self.recorder_of(pool))
+            batches[key].append(pk)
+        leader_batches = [ids for key, ids in batches.items() if key[0] == len(order) - 1]
         # Leaders review themselves everywhere before anyone decides on a leader: a head is
         # rated before his deputies (QĐ 366), whichever body decides each of them.
-        for pool_id in leader_pools:
+        for pool_ids in leader_batches:
             self.write(
-                pools[pool_id],
+                pools[pool_ids[0]],
                 {
                     pk: {k: v for k, v in fields.items() if k != "decision_level"}
+                    for pool_id in pool_ids
                     for pk, fields in self.changes.get(pool_id, {}).items()
                 },
                 {
                     pk: {c: {"self_points": v["self_points"]} for c, v in lines.items()}
+                    for pool_id in pool_ids
                     for pk, lines in self.scores.get(pool_id, {}).items()
                 },
             )
-        for pool_id in ordered:
-            self.write(pools[pool_id], self.changes.get(pool_id, {}), self.scores.get(pool_id, {}))
+        for pool_ids in batches.values():
+            self.write(
+                pools[pool_ids[0]],
+                {pk: f for pool_id in pool_ids for pk, f in self.changes.get(pool_id, {}).items()},
+                {pk: s for pool_id in pool_ids for pk, s in self.scores.get(pool_id, {}).items()},
+            )
+
+    def recorder_of(self, pool: Pool):
+        """Who enters a pool's results: the Board for the root's, else the unit's clerk."""
+        owner = pool.owner
+        return self.y.board if owner.depth == 1 else self.y.clerk_of(owner)
 
     def write(self, pool: Pool, changes: dict, scores: dict) -> None:
-        owner = pool.owner
+        """One call for pools that `pool` stands for (same kind, level and recorder)."""
         ratings_record(
             cycle=self.cycle,
             changes=changes,
             scores=scores,
-            acting_user=self.y.board if owner.depth == 1 else self.y.clerk_of(owner),
+            acting_user=self.recorder_of(pool),
             reason=HISTORY_REASON_2026,
         )
 
