@@ -163,7 +163,7 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
     rules = rule_set_for(cycle.rule_set)
     pools: dict[tuple[int, str, str], Pool] = {
         (pool.owner_id, pool.subject_kind, pool.peer_group): pool
-        for pool in Pool.objects.filter(cycle=cycle)
+        for pool in Pool.objects.filter(cycle=cycle).order_by()
     }
     wanted: list[tuple[str, Any]] = []
     members = Member.objects.filter(organization__in=[n.pk for n in active]).on_roll(reference)
@@ -178,9 +178,9 @@ def cycle_prepare(*, cycle: ReviewCycle) -> int:
     wanted += [(SubjectKind.COLLECTIVE, collective) for collective in collectives]
 
     existing = set(
-        Rating.objects.filter(cycle=cycle).values_list(
-            "subject_kind", "member_id", "organization_id", "collective_id"
-        )
+        Rating.objects.filter(cycle=cycle)
+        .order_by()
+        .values_list("subject_kind", "member_id", "organization_id", "collective_id")
     )
     new_ratings = []
     for kind, subject in wanted:

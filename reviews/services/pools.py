@@ -38,8 +38,11 @@ def pool_problems(pool: Pool) -> list[ValidationError]:
     status = pool_quota(pool)
     if status.is_over:
         problems.append(quota_exceeded_error(status))
+    # In id order, as the model's ordering has it within one pool, without its joins.
     ratings = list(
-        Rating.objects.filter(pool=pool).select_related("member", "organization", "collective")
+        Rating.objects.filter(pool=pool)
+        .select_related("member", "organization", "collective")
+        .order_by("pk")
     )
     undecided = [r for r in ratings if not r.not_rated_reason and not r.decision_level]
     if undecided:

@@ -165,7 +165,8 @@ def scores_apply(
             _("Kỳ này không chấm điểm (quy định của kỳ không dùng thang điểm 100)."),
             code="scores_not_in_regime",
         )
-    criteria = {c.pk: c for c in Criterion.objects.filter(cycle=cycle)}
+    # Unordered reads: the models' orderings would join the cycle, the ratings, their pools.
+    criteria = {c.pk: c for c in Criterion.objects.filter(cycle=cycle).order_by()}
     leaves_by_framework: dict[str, list[Criterion]] = defaultdict(list)
     parents = {c.parent_id for c in criteria.values() if c.parent_id}
     for criterion in criteria.values():
@@ -175,7 +176,9 @@ def scores_apply(
         (rating_id, criterion_id): dict(zip(SCORE_FIELDS, points, strict=True))
         for rating_id, criterion_id, *points in CriterionScore.objects.filter(
             rating_id__in=list(scores)
-        ).values_list("rating_id", "criterion_id", *SCORE_FIELDS)
+        )
+        .order_by()
+        .values_list("rating_id", "criterion_id", *SCORE_FIELDS)
     }
     written: dict[tuple[int, int], dict[str, Decimal | None]] = {}
     for rating_id, by_criterion in scores.items():
