@@ -105,7 +105,7 @@ def rows_insert(
             if is_stamped and value is None:
                 value = now
             if known is not None:
-                value = _prepare(field, value, known)
+                value = prepare_once(field, value, known)
             values.append(value)
         prepared.append(values)
     quote = connection.ops.quote_name
@@ -144,9 +144,10 @@ def _column(model: type[models.Model], name: str) -> str:
     return field.column
 
 
-def _prepare(field: models.Field, value: Any, known: dict[Any, Any]) -> Any:
-    """`field.get_db_prep_save(value)`, remembered for a hashable value (by type and value:
-    True, 1 and 1.0 are equal in Python and prepared apart)."""
+def prepare_once(field: models.Field, value: Any, known: dict[Any, Any]) -> Any:
+    """`field.get_db_prep_save(value)`, remembered in `known` (one dict per column and call)
+    for a hashable value, by type and value: True, 1 and 1.0 are equal in Python and prepared
+    apart. A batch repeats few distinct scores, dates and timestamps."""
     key = (type(value), value)
     try:
         return known[key]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import CollectiveMembership, Member, SeatRole
-from organizations.rows import rows_insert
+from organizations.rows import prepare_once, rows_insert
 from organizations.services import refuse_unknown_fields
 from organizations.text import decimal_text, field_label
 from reviews.models import (
@@ -356,6 +356,9 @@ def _write_changed(touched: list[Rating], dirty: dict[int, set[str]], now) -> No
         by_columns[tuple(sorted(dirty[rating.pk] - {"version"}))].append(rating)
     meta, quote = Rating._meta, connection.ops.quote_name
     version = quote(_concrete_field("version").column)
+    # Each distinct value prepared once per column (`prepare_once`): the decimal fields'
+    # preparation per rating was 1.3 s of the demo's load.
+    known: dict[str, dict[Any, Any]] = defaultdict(dict)
     with connection.cursor() as cursor:
         for names, ratings in by_columns.items():
             fields = [_concrete_field(name) for name in (*names, "updated_at")]
@@ -367,11 +370,12 @@ def _write_changed(touched: list[Rating], dirty: dict[int, set[str]], now) -> No
                 [
                     [
                         *(
-                            field.get_db_prep_save(
+                            prepare_once(
+                                field,
                                 now
                                 if field.name == "updated_at"
                                 else getattr(rating, field.attname),
-                                connection=connection,
+                                known[field.name],
                             )
                             for field in fields
                         ),
