@@ -86,13 +86,20 @@ def pool_flag_raise(
 
 
 def open_cycles_over(organization: Organization) -> list[ReviewCycle]:
-    """The open cycles whose tree holds `organization`."""
+    """The open cycles whose tree holds `organization`. Their ids first: a fact or a transfer
+    recorded while no cycle is open over the member (most of a year, and the reorganization of
+    the demo's 1,200 changes) costs one light query, not the cycle's and organization's rows."""
     paths = [*organization.ancestor_paths(), organization.path]
-    return list(
+    ids = list(
         ReviewCycle.objects.open()
         .filter(organization__path__in=paths)
-        .select_related("organization")
-        .order_by("pk")
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    return list(
+        ReviewCycle.objects.filter(pk__in=ids).select_related("organization").order_by("pk")
     )
 
 
