@@ -194,7 +194,12 @@ def dossier_item_add(
     The file is checked by content (its first bytes must match its extension), by size
     (UPLOAD_MAX_BYTES) and stored under a generated name outside the static root.
     """
-    submission = Submission.objects.select_for_update(of=("self",)).get(pk=submission.pk)
+    # With its cycle: the file's path is named by the cycle's year (`dossier_upload_path`).
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=submission.pk)
+    )
     if submission.is_locked:
         raise ValidationError(
             _("Báo cáo đã gửi hoặc đã phê duyệt: không thể thay đổi hồ sơ."),
