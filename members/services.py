@@ -667,6 +667,40 @@ def seat_delete(*, seat: CollectiveMembership, acting_user: User | None) -> None
     _announce(member, MemberChange.FACTS, acting_user)
 
 
+def _check_seats_batch(seats: Sequence[CollectiveMembership]) -> None:
+    """What `full_clean` checks of each seat, with the checks that read the database done once
+    for the batch: that its collective and member exist, that it is not already recorded, and
+    the table's date rule (per seat that was 4 queries: 1,000 seats at the demo's congresses).
+    A seat the batch checks find at fault goes through `full_clean`, which raises Django's own
+    message for it."""
+    for seat in seats:
+        seat.full_clean(
+            exclude=["collective", "member"], validate_unique=False, validate_constraints=False
+        )
+    suspects = [
+        seat
+        for seat in seats
+        if seat.collective_id is None
+        or seat.member_id is None
+        or (seat.ends_on is not None and seat.ends_on < seat.starts_on)
+    ]
+    collectives = {seat.collective_id for seat in seats}
+    members = {seat.member_id for seat in seats}
+    # As ForeignKey.validate looks: through the base managers.
+    if LeadershipCollective._base_manager.filter(pk__in=collectives).count() != len(
+        collectives
+    ) or Member._base_manager.filter(pk__in=members).count() != len(members):
+        suspects = list(seats)
+    recorded = set(
+        CollectiveMembership.objects.filter(collective_id__in=collectives, member_id__in=members)
+        .order_by()
+        .values_list("collective_id", "member_id", "starts_on")
+    )
+    suspects += [s for s in seats if (s.collective_id, s.member_id, s.starts_on) in recorded]
+    for seat in suspects:
+        seat.full_clean()
+
+
 @transaction.atomic
 def seats_add(
     *, seats: Sequence[CollectiveMembership], acting_user: User | None
@@ -676,8 +710,8 @@ def seats_add(
     ratings in an open cycle follow."""
     heads: list[CollectiveMembership] = []
     _lock_collectives({seat.collective_id for seat in seats if seat.role == SeatRole.HEAD})
+    _check_seats_batch(seats)
     for seat in seats:
-        seat.full_clean()
         if seat.role == SeatRole.HEAD:
             other = next(
                 (h for h in heads if h.collective_id == seat.collective_id and seat.overlaps(h)),

@@ -225,3 +225,31 @@ def test_an_unrelated_correction_is_not_refused_for_overlapping_heads(committee,
         seat_save(
             collective=committee, seat=new, acting_user=None, starts_on=datetime.date(2020, 4, 1)
         )
+
+
+def test_seats_added_in_a_batch_are_checked_as_one_seat_is(
+    committee, member, django_assert_max_num_queries
+):
+    """The batch's database checks (collective and member exist, the seat is new, its dates)
+    refuse what `full_clean` refuses, with Django's own message, in a fixed number of queries."""
+    day = datetime.date(2020, 5, 1)
+
+    def seat(**fields):
+        return CollectiveMembership(
+            **{"collective": committee, "member": member, "position": "Ủy viên", "starts_on": day}
+            | fields
+        )
+
+    with pytest.raises(ValidationError) as error:
+        seats_add(seats=[seat(ends_on=datetime.date(2019, 12, 31))], acting_user=None)
+    assert error.value.messages
+    seats_add(seats=[seat()], acting_user=None)
+    with pytest.raises(ValidationError) as error:  # the same seat again
+        seats_add(seats=[seat(position="Ủy viên Ban Thường vụ")], acting_user=None)
+    assert error.value.messages
+    with pytest.raises(ValidationError):  # a member that does not exist
+        seats_add(seats=[seat(member_id=member.pk + 10_000)], acting_user=None)
+    others = [MemberFactory(organization=member.organization) for _ in range(12)]
+    with django_assert_max_num_queries(10):  # 4 queries a seat before
+        seats_add(seats=[seat(member=other) for other in others], acting_user=None)
+    assert committee.memberships.count() == 1 + len(others)
