@@ -699,7 +699,7 @@ class _Ratings2026:
         )
         # The pools of one kind and level that one person records go in one call, as a clerk
         # enters a whole unit: the rules are checked after each call's write, so a pool sees
-        # at least what it saw when written alone (355 calls → 40 for the demo).
+        # at least what it saw when written alone (355 calls → 35 for the demo).
         batches: dict[tuple, list[int]] = defaultdict(list)
         for pk in ordered:
             pool = pools[pk]
