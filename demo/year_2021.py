@@ -142,7 +142,7 @@ from reviews.services import (
     guiding_document_publish,
     issue_answer,
     issue_review,
-    pool_finalize,
+    pools_finalize,
     question_act,
     question_ask,
     ratings_record,
@@ -957,8 +957,7 @@ class _Builder:
             if stage not in Stage.DECIDED:
                 continue
             clerk = self.clerk_of(unit)
-            for pool in pools[unit]:
-                pool_finalize(pool=pool, acting_user=clerk)
+            pools_finalize(pools=pools[unit], acting_user=clerk)  # at one meeting
             name = submission.organization.name
             for kind in REQUIRED_DOSSIER_KINDS:
                 title, slug = DOSSIER_TITLES[kind]

@@ -112,7 +112,7 @@ from reviews.services import (
     cycle_create,
     dossier_item_add,
     guiding_document_publish,
-    pool_finalize,
+    pools_finalize,
     question_act,
     question_ask,
     ratings_record,
@@ -588,8 +588,7 @@ class _Year2026:
             if stage not in Stage2026.DECIDED:
                 continue
             clerk = self.clerk_of(unit)
-            for pool in pools[unit.pk]:
-                pool_finalize(pool=pool, acting_user=clerk)
+            pools_finalize(pools=pools[unit.pk], acting_user=clerk)  # at one meeting
             for kind in rule_set_for(cycle.rule_set).required_dossier_kinds:
                 title, slug = DOSSIER_TITLES[kind]
                 dossier_item_add(

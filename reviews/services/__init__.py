@@ -18,6 +18,8 @@ from reviews.services.pools import (
     pool_finalize,
     pool_problems,
     pool_reopen,
+    pools_finalize,
+    pools_problems,
 )
 from reviews.services.ratings import LEVEL_FIELDS, RATING_FIELDS, ratings_record
 from reviews.services.submissions import (
@@ -51,6 +53,8 @@ __all__ = [
     "pool_finalize",
     "pool_problems",
     "pool_reopen",
+    "pools_finalize",
+    "pools_problems",
     "question_act",
     "question_allows",
     "question_ask",

@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 
 from members.models import DisciplineForm, Member, StatusPeriod
 from members.services import member_discipline
-from reviews.models import Level, Rating, RatingChange
+from reviews.models import Level, Pool, Rating, RatingChange
 from reviews.quota import pool_quota
-from reviews.services import pool_finalize, ratings_record
+from reviews.services import pool_finalize, pools_finalize, ratings_record
 from tests.factories import DisciplineRecordFactory, StatusPeriodFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +209,32 @@ def test_the_history_names_every_choice_not_its_code():
         assert change.old_label == ""
     assert RatingChange(field="note", new_value="in_progress").new_label == "in_progress"
     assert RatingChange(field="removed_field", new_value="x").field_label == "removed_field"
+
+
+def test_a_units_pools_are_finalized_together_or_not_at_all(
+    open_cycle, small_bloc, unit_ratings, django_assert_max_num_queries
+):
+    """`pools_finalize`: every pool's problems, each named by its pool, and nothing finalized;
+    once they are solved, all at once, the rules read once for all the pools."""
+    pools = list(Pool.objects.filter(cycle=open_cycle, owner=small_bloc["unit"]).order_by("pk"))
+    others = list(
+        Rating.objects.filter(pool__in=pools).exclude(subject_kind="member").order_by("pk")
+    )
+    assert len(pools) >= 2
+    assert others
+    decide(open_cycle, unit_ratings, Level.GOOD)
+    with pytest.raises(ValidationError) as error:
+        pools_finalize(pools=pools, acting_user=None)
+    undecided = [e for e in error.value.error_list if e.code == "undecided"]
+    labels = {pool.pk: pool.label for pool in pools}
+    assert [e.message.split(":")[0] for e in undecided] == [
+        labels[pk] for pk in sorted({r.pool_id for r in others})
+    ]
+    assert not Pool.objects.filter(pk__in=labels, state="finalized").exists()
+    decide(open_cycle, others, Level.COMPLETED)
+    with django_assert_max_num_queries(16 + 3 * len(pools)):
+        finalized = pools_finalize(pools=pools, acting_user=None)
+    assert [pool.pk for pool in finalized] == sorted(labels)
+    assert all(pool.is_finalized for pool in finalized)
+    assert Pool.objects.filter(pk__in=labels, state="finalized").count() == len(pools)
+    assert pools_finalize(pools=pools, acting_user=None) == finalized  # already: nothing to do
