@@ -625,7 +625,8 @@ class _Year2026:
 
 
 class _Ratings2026:
-    """Self-scores, proposals and decisions of one 2026 cycle, one `ratings_record` per pool.
+    """Self-scores, proposals and decisions of one 2026 cycle, one `ratings_record` per batch
+    of pools (of one kind and level, entered by one person).
 
     A level is drawn from the published distributions and bounded by the rules; the scores per
     criterion and the task results are drawn to fit it (QĐ 366, Điều 10–11); decisions are cut
@@ -663,9 +664,14 @@ class _Ratings2026:
     def record(self) -> None:
         ratings = list(
             Rating.objects.filter(cycle=self.cycle)
-            .select_related("member", "organization", "collective", "unit", "pool__owner")
+            .select_related("member", "organization", "collective")
             .order_by("pk")
         )
+        # The units from the tree at hand and the pools read once, not joined to every rating.
+        pools = {
+            pool.pk: pool
+            for pool in Pool.objects.filter(cycle=self.cycle).select_related("owner").order_by()
+        }
         verdicts = dict(
             zip(
                 [r.pk for r in ratings],
@@ -678,7 +684,6 @@ class _Ratings2026:
             for r in ratings
             if r.subject_kind == SubjectKind.MEMBER and verdicts[r.pk].is_reviewed
         )
-        pools = {rating.pool_id: rating.pool for rating in ratings}
         rates = rates_in_force(list(pools.values()))
         by_pool: dict[int, list[Rating]] = defaultdict(list)
         for rating in ratings:
@@ -776,7 +781,8 @@ class _Ratings2026:
     def rate_pool(self, pool: Pool, ratings: list[Rating], verdicts, rate: Decimal) -> None:
         root_decides = pool.owner.depth == 1
         proposed = {r.pk: self.merit(r, verdicts[r.pk]) for r in ratings}
-        stages = {r.pk: self.stage_of(r.unit) or Stage2026.APPROVED for r in ratings}
+        units = self.hierarchy.by_id
+        stages = {r.pk: self.stage_of(units.get(r.unit_id)) or Stage2026.APPROVED for r in ratings}
         if pool.subject_kind == SubjectKind.MEMBER and not root_decides:
             self.generous_cells(proposed, stages, verdicts, rate)
         deciding = {Stage2026.APPROVED} if root_decides else Stage2026.DECIDED
