@@ -87,26 +87,25 @@ def rows_insert(
     prepared_by_column: list[dict[Any, Any] | None] = [
         None if field.get_internal_type() in _PLAIN_TYPES else {} for field in fields
     ]
-    columns = list(
-        zip(
-            [field.attname for field in fields],
-            defaults,
-            stamped,
-            prepared_by_column,
-            fields,
-            strict=True,
+    # A row is read column by column with its default; then the few columns that need more (a
+    # timestamp to stamp, a value the driver cannot take as it is) are fixed in place.
+    defaulted = [(field.attname, default) for field, default in zip(fields, defaults, strict=True)]
+    special = [
+        (index, field, is_stamped, known)
+        for index, (field, is_stamped, known) in enumerate(
+            zip(fields, stamped, prepared_by_column, strict=True)
         )
-    )
+        if is_stamped or known is not None
+    ]
     prepared: list[list[Any]] = []
     for row in mappings:
-        values = []
-        for attname, default, is_stamped, known, field in columns:
-            value = row.get(attname, default)
+        get = row.get
+        values = [get(attname, default) for attname, default in defaulted]
+        for index, field, is_stamped, known in special:
+            value = values[index]
             if is_stamped and value is None:
                 value = now
-            if known is not None:
-                value = prepare_once(field, value, known)
-            values.append(value)
+            values[index] = value if known is None else prepare_once(field, value, known)
         prepared.append(values)
     quote = connection.ops.quote_name
     head = (
