@@ -355,3 +355,16 @@ def test_a_refused_save_keeps_the_typed_text_and_a_second_save_goes_through(clie
     again = client.post(url(rating), {**stale, "form_version": "2"})
     assert again.status_code == 302
     assert SelfReview.objects.get(rating=rating).strengths == "Viết ở thẻ này."
+
+
+def test_a_member_with_no_role_is_offered_only_his_own_papers(client, rating, author):
+    """The walk-through found the menu's cycle pages answering 404 to him (no cycle is his to
+    work in) and the lists of organizations and members empty: none of them is offered."""
+    client.force_login(author)
+    page = client.get(reverse("home")).content.decode()
+    assert url(rating) in page
+    for name in ("reviews:pool-list", "reviews:suggestion-list", "reviews:questions"):
+        assert f'href="{reverse(name)}"' not in page
+    for name in ("organizations:tree", "members:list"):
+        assert f'href="{reverse(name)}"' not in page
+    assert "Công việc" not in page
