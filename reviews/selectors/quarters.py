@@ -58,7 +58,7 @@ def personnel_flags(cycle: ReviewCycle, ratings) -> list[PersonnelFlag]:
             subject_kind__in=INDIVIDUAL_KINDS, quarters__manager_level=Level.NOT_COMPLETED
         )
         .distinct()
-        .select_related("member", "unit")
+        .select_related("member", "unit", "pool__owner")  # and who may open their papers
     }
     results = quarter_results(list(candidates))
     return [

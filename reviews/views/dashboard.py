@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from organizations.models import GrassrootsType, Organization, Role
 from organizations.replica import ReplicaReadsMixin
 from reviews.models import Rating, SubmissionState
+from reviews.permissions import may_read_self_review
 from reviews.selectors.history import level_trend
 from reviews.selectors.progress import (
     level_totals,
@@ -125,9 +126,12 @@ class DashboardView(CycleMixin, ReplicaReadsMixin, TemplateView):
             unit_types=GrassrootsType.choices,
             quarters=quarters_overview(self.cycle) if self.cycle.uses_scores else None,
             trend=level_trend(bloc),
-            personnel_flags=personnel_flags(
-                self.cycle, Rating.objects.filter(cycle=self.cycle).under(bloc)
-            ),
+            personnel_flags=[
+                (flag, may_read_self_review(self.scope, flag.rating))  # else the link is a 404
+                for flag in personnel_flags(
+                    self.cycle, Rating.objects.filter(cycle=self.cycle).under(bloc)
+                )
+            ],
         )
         return context
 

@@ -111,13 +111,21 @@ class SubmissionView(SubmissionMixin, TemplateView):
             )
         }
         reads_minutes = may_read_meeting(self.scope, unit)
+        checklist = dossier_lines(self.cycle, unit)
         context.update(
             cycle=self.cycle,
             submission=submission,
             pools=[(pool, quotas[pool.pk]) for pool in pools],
             problems=submission_problems(submission) if not submission.is_locked else [],
             items=items,
-            checklist=dossier_lines(self.cycle, unit),
+            checklist=checklist,
+            # The minutes a user may open (else their links would answer 404).
+            readable_minutes={
+                meeting.pk
+                for line in checklist
+                for meeting in line.meetings
+                if may_read_meeting(self.scope, meeting.organization)
+            },
             meeting_bodies=[
                 (body, meetings.get(body.pk)) for body in meeting_bodies(self.cycle, unit)
             ]

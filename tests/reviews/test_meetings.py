@@ -221,6 +221,23 @@ def test_only_the_bodys_staff_read_the_minutes(client, cycle, cell, small_bloc):
         assert [client.get(url).status_code for url in urls] == [status, status], (role, where)
 
 
+def test_the_submission_links_the_minutes_only_for_those_who_may_read_them(
+    client, cycle, cell, small_bloc
+):
+    """The walk-through found a viewer offered the minutes' PDF and Word links, which answer
+    him 404: he sees the meeting named, without the links."""
+    meeting = record(cycle, cell)
+    submission = cycle.submissions.get(organization=small_bloc["unit"])
+    link = reverse("reports:minutes-document", args=[meeting.pk, "pdf"])
+    for role, linked in ((Role.ORGANIZATION_BOARD, True), (Role.VIEWER, False)):
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=role)
+        client.force_login(user)
+        page = client.get(reverse("reviews:submission", args=[submission.pk])).text
+        assert cell.name in page
+        assert (link in page) is linked, role
+
+
 @needs_poppler
 def test_the_minutes_print_the_attendance_votes_and_signatures(cycle, cell, tmp_path):
     participants = meeting_participants(cycle, cell)

@@ -118,6 +118,23 @@ def test_the_board_sees_who_to_report_and_the_quarters_progress(small_bloc):
     assert (overview[2].not_completed, overview[3].not_completed) == (1, 2)
 
 
+def test_the_dashboard_links_a_flagged_persons_quarters_only_for_their_readers(client, small_bloc):
+    """The walk-through found the Office and the viewers offered a link that answers 404:
+    they read the name, the Board follows it."""
+    cycle = cycle_of(small_bloc["bloc"], quarters_flag_personnel=True)
+    flagged = member_rating(cycle, small_bloc["members"][2])
+    assess(flagged, [T, K, K])
+    link = reverse("reviews:quarters", args=[flagged.pk])
+    for role, linked in ((Role.ORGANIZATION_BOARD, True), (Role.VIEWER, False)):
+        user = UserFactory()
+        RoleAssignmentFactory(user=user, organization=small_bloc["bloc"], role=role)
+        client.force_login(user)
+        page = client.get(reverse("reviews:dashboard")).text
+        assert flagged.member.full_name in page
+        assert (link in page) is linked, role
+        assert client.get(link).status_code == (200 if linked else 404)
+
+
 def test_the_self_assessment_stands_once_assessed_and_q4_is_refused(small_bloc):
     cycle = cycle_of(small_bloc["bloc"])
     rating = member_rating(cycle, small_bloc["members"][2])
