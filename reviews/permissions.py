@@ -246,6 +246,12 @@ def may_write_self_review(
     return not any(rating.unit.path.startswith(path) for path in locked_units)
 
 
+def may_see_peer_groups(scope: Scope, pool: Pool) -> bool:
+    """The page of a deciding body's peer groups: those whose roles cover the body, and the
+    body that decides the pool (a unit's clerk does not see the groups of the level above)."""
+    return scope.covers(pool.owner.path) or scope.can_decide(pool)
+
+
 def may_read_meeting(scope: Scope, organization: Organization) -> bool:
     """The minutes of a body's meeting: its clerk and cell secretary, the Board, the Office for
     the bloc's own (issue #14, point 2)."""

@@ -15,6 +15,7 @@ from django.views import View
 
 from reviews.forms import PeerGroupForm, QuotaExceptionForm, ReasonForm
 from reviews.models import Pool, Rating
+from reviews.permissions import may_see_peer_groups
 from reviews.rules import rule_set_for
 from reviews.services.peer_groups import (
     peer_group_create,
@@ -72,7 +73,7 @@ class PeerGroupsView(CycleMixin, View):
         pool = self.get_pool(pk)
         if not rule_set_for(self.cycle.rule_set).uses_peer_groups:
             raise PermissionDenied(_("Quy định của kỳ này không chia nhóm đối tượng."))
-        if not self.scope.covers(pool.owner.path) and not self.scope.can_decide(pool):
+        if not may_see_peer_groups(self.scope, pool):
             raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
         pools = list(
             Pool.objects.filter(

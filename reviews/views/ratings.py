@@ -26,7 +26,7 @@ from reviews.forms import (
     ReRatingForm,
 )
 from reviews.models import LEVEL_SHORT_LABELS, Level, Pool, PoolFlagKind, Rating, SubjectKind
-from reviews.permissions import Scope, may_read_meeting
+from reviews.permissions import Scope, may_read_meeting, may_see_peer_groups
 from reviews.quota import pool_quota, propose_keep, quotas_by_pool
 from reviews.rules import rule_set_for
 from reviews.selectors import (
@@ -220,6 +220,8 @@ class PoolView(CycleMixin, TemplateView):
             },
             is_member_pool=pool.subject_kind in (SubjectKind.MEMBER, SubjectKind.LEADER),
             uses_peer_groups=rule_set_for(self.cycle.rule_set).uses_peer_groups,
+            # The page of the body's peer groups is linked for those who may open it.
+            sees_peer_groups=may_see_peer_groups(self.scope, pool),
             exception=pool.exceptions.in_force().select_related("granted_by").first(),
             exception_ceiling_percent=(
                 percent_text(self.cycle.exception_ceiling)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from reviews.models import Criterion, CriterionScore, Framework, Level, Rating
+from reviews.models import Criterion, CriterionScore, Framework, Level, Pool, Rating, SubjectKind
 from reviews.services import cycle_change_status, cycle_create, cycle_prepare, ratings_record
 from tests.factories import MemberFactory
 
@@ -199,3 +199,25 @@ def test_points_that_are_no_number_are_refused(typed):
     with pytest.raises(ValidationError) as refused:
         parse_points(typed)
     assert refused.value.code == "score_not_a_number"
+
+
+def test_the_peer_groups_are_linked_only_for_those_who_may_open_them(
+    client, clerk, board, cycle_2026, small_bloc
+):
+    """The walk-through found a unit's clerk offered the peer groups of a pool the level above
+    decides, a link that answers 403: he reads the words, the Board follows the link."""
+    above = Pool.objects.filter(
+        cycle=cycle_2026, owner=small_bloc["bloc"], subject_kind=SubjectKind.LEADER
+    ).first()
+    assert above is not None
+    page_url = reverse("reviews:pool", args=[above.pk])
+    link = reverse("reviews:peer-groups", args=[above.pk])
+    client.force_login(clerk)
+    page = client.get(page_url)
+    assert page.status_code == 200
+    assert "Nhóm đối tượng tương đồng" in page.text
+    assert link not in page.text
+    assert client.get(link).status_code == 403
+    client.force_login(board)
+    assert link in client.get(page_url).text
+    assert client.get(link).status_code == 200
