@@ -47,13 +47,14 @@ def pools_problems(pools: list[Pool]) -> dict[int, list[ValidationError]]:
     cycle = pools[0].cycle
     if any(pool.cycle_id != cycle.pk for pool in pools):
         raise ValueError("pools of one cycle")
-    problems: dict[int, list[ValidationError]] = {pool.pk: [] for pool in pools}
+    ids = [pool.pk for pool in pools]
+    problems: dict[int, list[ValidationError]] = {pk: [] for pk in ids}
     for pool_id, status in quotas_by_pool(pools).items():
         if status.is_over:
             problems[pool_id].append(quota_exceeded_error(status))
     # In id order, as the model's ordering has it within one pool, without its joins.
     ratings = list(
-        Rating.objects.filter(pool__in=[pool.pk for pool in pools])
+        Rating.objects.filter(pool__in=ids)
         .select_related("member", "organization", "collective")
         .order_by("pk")
     )
@@ -79,7 +80,7 @@ def pools_problems(pools: list[Pool]) -> dict[int, list[ValidationError]]:
     unconfirmed: dict[int, list[PoolFlag]] = defaultdict(list)
     for flag in (
         PoolFlag.objects.unresolved()
-        .filter(pool__in=[pool.pk for pool in pools], kind=PoolFlagKind.BASIS_REMOVED)
+        .filter(pool__in=ids, kind=PoolFlagKind.BASIS_REMOVED)
         .select_related("member")
         .order_by("pk")
     ):
